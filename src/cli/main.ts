@@ -1,0 +1,61 @@
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { isInputError } from '../input/errors.js';
+import { SimulationLimitError } from '../engine/index.js';
+import type { CommandContext } from './context.js';
+import { registerValidate } from './commands/validate.js';
+
+/** Exit codes: 0 success, 1 checks failed, 2 bad input or usage, 3 a run hit a limit, 70 internal error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, limit: 3, internal: 70 } as const;
+
+const context: CommandContext = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  fail: (code) => {
+    if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = code;
+  },
+  isTty: process.stdout.isTTY === true,
+};
+
+export function buildCli(argv: string[], ctx: CommandContext): Argv {
+  let cli = yargs(argv)
+    .scriptName('locksim')
+    .usage('$0 <command> [options]\n\nSimulate kernel lock contention across CPU topologies.')
+    .strict()
+    .demandCommand(1, 'Name a command; `locksim --help` lists them.')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error !== undefined && error !== null) throw error;
+      ctx.err(`locksim: ${message}`);
+      ctx.err('Run `locksim --help` for usage.');
+      process.exit(EXIT.usage);
+    });
+  for (const register of commands) cli = register(cli, ctx);
+  return cli;
+}
+
+type Register = (cli: Argv, ctx: CommandContext) => Argv;
+const commands: Register[] = [registerValidate];
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli(argv, context).parseAsync();
+  } catch (error) {
+    if (isInputError(error)) {
+      context.err(`locksim: ${error.format()}`);
+      process.exitCode = EXIT.usage;
+    } else if (error instanceof SimulationLimitError) {
+      context.err(`locksim: ${error.message}. Raise the limit with --set limits.${error.limit}=... or reduce the scenario.`);
+      process.exitCode = EXIT.limit;
+    } else {
+      context.err(`locksim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exitCode = EXIT.internal;
+    }
+  }
+}
+
+await main(hideBin(process.argv));
