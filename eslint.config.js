@@ -11,7 +11,7 @@ const modelBans = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'coverage/**', 'bin/**'] },
+  { ignores: ['.tmp/**', 'dist/**', 'node_modules/**', 'reports/**', 'coverage/**', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,6 +4,7 @@ import { isInputError } from '../input/errors.js';
 import { SimulationLimitError } from '../engine/index.js';
 import type { CommandContext } from './context.js';
 import { registerValidate } from './commands/validate.js';
+import { registerModels } from './commands/models.js';
 
 /** Exit codes: 0 success, 1 checks failed, 2 bad input or usage, 3 a run hit a limit, 70 internal error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, limit: 3, internal: 70 } as const;
@@ -39,7 +40,7 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
 }
 
 type Register = (cli: Argv, ctx: CommandContext) => Argv;
-const commands: Register[] = [registerValidate];
+const commands: Register[] = [registerValidate, registerModels];
 
 export async function main(argv: string[]): Promise<void> {
   try {

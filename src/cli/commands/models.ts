@@ -1,0 +1,134 @@
+import type { Argv } from 'yargs';
+import { join, resolve } from 'node:path';
+import { formatTable } from '../table.js';
+import type { CommandContext } from '../context.js';
+import { formatCpuList } from '../../input/cpulist.js';
+import { formatDurationNs } from '../../input/units.js';
+import { findMachineModel, listMachineModels, parseMachineSpec, resolveMachine, DEFAULT_MODELS_DIR } from '../../topology/load.js';
+import type { MachineModel } from '../../topology/schema.js';
+import type { Topology } from '../../topology/topology.js';
+import { topologyHeatmapSpec } from '../../report/charts/heatmap.js';
+import { renderChart } from '../../report/render.js';
+import { ensureWritableDir, writeFileAtomic } from '../../report/atomic.js';
+
+/** `locksim models` (list families) and `locksim models show NAME` (layout + heatmap). */
+export function registerModels(cli: Argv, context: CommandContext): Argv {
+  return cli.command('models', 'List machine families, or show one (`models show NAME`)', (y) =>
+    y
+      .option('models-dir', { type: 'string', default: DEFAULT_MODELS_DIR, describe: 'directory of machine model files' })
+      .command(
+        '$0',
+        'List machine families (sockets, cores, threads, L3 domains, NUMA nodes, price)',
+        (yy) => yy.option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' }),
+        (argv) => {
+          const models = listMachineModels(resolve(argv['models-dir']));
+          if (argv.json) context.out(JSON.stringify(models.map(summaryRow), null, 2));
+          else context.out(renderModelList(models));
+        },
+      )
+      .command(
+        'show <name>',
+        'Print a family\'s layout and write its CPU-to-CPU cost heatmap (vega-lite, SVG, PNG)',
+        (yy) =>
+          yy
+            .positional('name', { type: 'string', demandOption: true, describe: 'family, optionally with variants: m7i.metal-24xl+ht-off' })
+            .option('variant', { type: 'string', array: true, describe: 'variant suffix(es): ht-off, one-socket, socketN, homeN, cpuset=LIST' })
+            .option('out', { type: 'string', default: join('reports', 'models'), describe: 'directory for the heatmap files' })
+            .example('$0 models show m7a.metal-48xl', 'layout and heatmap of the 2-socket Genoa')
+            .example('$0 models show r5.metal --variant ht-off', 'r5.metal with hyper-threading off'),
+        async (argv) => {
+          const spec = [argv.name, ...(argv.variant ?? []).map((v) => v.replace(/^\+/, ''))].join('+');
+          const modelsDir = resolve(argv['models-dir']);
+          const topology = resolveMachine(spec, modelsDir);
+          const { family } = parseMachineSpec(spec);
+          const model = findMachineModel(family, modelsDir);
+          context.out(renderLayout(model, topology));
+          await ensureWritableDir(argv.out);
+          const chart = topologyHeatmapSpec(topology);
+          const rendered = await renderChart(chart);
+          const stem = join(argv.out, `${topology.name}-heatmap`);
+          await writeFileAtomic(`${stem}.vl.json`, `${JSON.stringify(chart, null, 2)}\n`);
+          await writeFileAtomic(`${stem}.svg`, rendered.svg);
+          await writeFileAtomic(`${stem}.png`, rendered.png);
+          context.out(`\nwrote ${stem}.vl.json, .svg, .png`);
+        },
+      )
+      .demandCommand(0),
+  );
+}
+
+function summaryRow(m: MachineModel): Record<string, string | number> {
+  return {
+    name: m.name,
+    cpu: m.cpuModel,
+    kind: m.kind,
+    sockets: m.sockets,
+    cores: m.sockets * m.coresPerSocket,
+    threads: m.vcpus,
+    l3Domains: m.sockets * m.domainsPerSocket,
+    numaNodes: m.numaNodes,
+    usdPerHour: m.priceUsdPerHour,
+    priceDate: m.priceDate,
+    ...(m.variantOf !== undefined ? { variantOf: m.variantOf } : {}),
+  };
+}
+
+export function renderModelList(models: readonly MachineModel[]): string {
+  return formatTable(
+    ['name', 'cpu', 'kind', 'sockets', 'cores', 'threads', 'L3 domains', 'NUMA nodes', '$/h', 'price date'],
+    models.map((m) => [
+      m.variantOf !== undefined ? `${m.name} (variant of ${m.variantOf})` : m.name,
+      m.cpuModel,
+      m.kind,
+      String(m.sockets),
+      String(m.sockets * m.coresPerSocket),
+      String(m.vcpus),
+      String(m.sockets * m.domainsPerSocket),
+      String(m.numaNodes),
+      m.priceUsdPerHour.toFixed(4),
+      m.priceDate,
+    ]),
+  );
+}
+
+/** Sockets → L3 domains → cores with their sibling CPUs, compact; then the cost parameters with their basis. */
+export function renderLayout(model: MachineModel, topology: Topology): string {
+  const lines: string[] = [];
+  const online = new Set(topology.cpus.map((c) => c.id));
+  lines.push(`${topology.name}: ${model.cpuModel}, ${topology.kind}`);
+  lines.push(
+    `  ${model.sockets} socket(s) x ${model.coresPerSocket} cores x ${topology.threadsPerCore} thread(s); ${topology.domainCount} L3 domain(s), ${topology.nodeCount} NUMA node(s); ` +
+      `${topology.cpus.length} of ${topology.possibleCpus.length} possible CPUs online; kernel globals on node ${topology.globalsHomeNode}`,
+  );
+  lines.push(`  $${model.priceUsdPerHour}/h (${model.priceDate}; ${model.priceSource})`);
+  for (let socket = 0; socket < topology.socketCount; socket++) {
+    const socketCpus = topology.possibleCpus.filter((c) => c.socket === socket);
+    const nodes = [...new Set(socketCpus.map((c) => c.node))];
+    lines.push(`  socket ${socket} (node ${nodes.join(', ')}): CPUs ${formatCpuList(socketCpus.map((c) => c.id))}${socketCpus.some((c) => online.has(c.id)) ? '' : '  [offline for the workload]'}`);
+    const domains = [...new Set(socketCpus.map((c) => c.domain))];
+    for (const domain of domains) {
+      const cpus = socketCpus.filter((c) => c.domain === domain);
+      const cores = [...new Set(cpus.map((c) => c.core))];
+      const pairs = cores.map((core) => cpus.filter((c) => c.core === core).map((c) => c.id).join('/'));
+      const shown = pairs.length > 12 ? [...pairs.slice(0, 6), '...', ...pairs.slice(-3)] : pairs;
+      lines.push(`    L3 ${domain}: ${cores.length} cores [${shown.join(' ')}]`);
+    }
+  }
+  const l = model.latency;
+  const row = (name: string, text: string | undefined): void => {
+    if (text !== undefined) lines.push(`  ${name.padEnd(22)} ${text}`);
+  };
+  lines.push('  one-way transfer costs:');
+  row('smt sibling', topology.threadsPerCore > 1 && l.smt ? `${formatDurationNs(l.smt.value)} [${l.smt.basis}]` : undefined);
+  row('same L3 domain', `${formatDurationNs(l.sameDomain.baseNs)} + a_i + a_j, a ~ U[0, ${formatDurationNs(l.sameDomain.offsetMaxNs)}] [${l.sameDomain.basis}]`);
+  row('cross L3 domain', l.crossDomain && `${formatDurationNs(l.crossDomain.sameGroupNs)} same group of ${l.crossDomain.groupSize}, ${formatDurationNs(l.crossDomain.otherGroupNs)} otherwise [${l.crossDomain.basis}]`);
+  row('cross-CCD, remote home', l.remoteHomeCrossDomain && `${formatDurationNs(l.remoteHomeCrossDomain.value)} [${l.remoteHomeCrossDomain.basis}]`);
+  row('cross socket', l.crossSocket && `${formatDurationNs(l.crossSocket.baseNs)} + a_i + a_j, a ~ U[0, ${formatDurationNs(l.crossSocket.offsetMaxNs)}] [${l.crossSocket.basis}]`);
+  row('cost table', model.costTable && `${model.costTable.file.replace(/^.*\/data\//, 'data/')} (measured pairs override the classes)`);
+  lines.push('  coherence:');
+  row('home service', `${formatDurationNs(model.homeService.value)} [${model.homeService.basis}]`);
+  row(`fan-out read per ${topology.kind === 'mesh' ? 'core' : 'CCD'}`, `${formatDurationNs(model.fanOutRead.value)} x ${model.socketHopFactor.value} across sockets [${model.fanOutRead.basis}]`);
+  row('per-CPU read', `${formatDurationNs(model.perCpuRead.localNs)} local, ${formatDurationNs(model.perCpuRead.remoteNs)} remote [${model.perCpuRead.basis}]`);
+  row('SMT slowdown', `x${model.smtSlowdown.value} [${model.smtSlowdown.basis}]`);
+  return lines.join('\n');
+}

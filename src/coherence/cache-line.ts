@@ -1,0 +1,210 @@
+/**
+ * One contended 64-byte cache line (a lock word, or mount_lock's lock word
+ * plus sequence count), as the mission's coherence model describes it.
+ *
+ * The line has an owner (the CPU that last wrote it) and a home node. Every
+ * request that crosses fan-out units (mesh: physical cores; chiplet: CCDs;
+ * see `Topology.fanOutUnit`) is served by the line's home agent one at a
+ * time: the TOR of the home CHA on a mesh, the IO-die home on a chiplet. The
+ * home is an analytic FIFO server in time, `homeFreeAtNs`: a request arriving
+ * at t starts service at max(t, homeFreeAtNs) and occupies the home for its
+ * service time. No events are needed; callers schedule their own wake-ups
+ * from the returned delays.
+ *
+ * Conventions (chosen here, stated once):
+ * - The latency a requester sees is its queueing delay at the home plus the
+ *   measured one-way transfer (`Topology.transferNs`). The home's own service
+ *   time is NOT added to the latency: the measured c2c figure already contains
+ *   one trip through the home; the service time only delays later requests.
+ * - Transfers inside one fan-out unit (SMT siblings sharing L1/L2; on a
+ *   chiplet, cores of one CCD behind its L3) never reach the home.
+ * - Reads do not change the owner: a spinner holds a shared copy; only writes
+ *   (transfers) move ownership. A write by the current owner costs nothing
+ *   here; invalidating the sharers is charged as their fan-out re-reads.
+ * - A line nobody owns yet is fetched from the home for `homeServiceNs`.
+ */
+import type { Simulation } from '../engine/index.js';
+import type { DistanceClass, Topology } from '../topology/topology.js';
+
+/** What the coherence model needs from its surroundings. */
+export interface CoherenceContext {
+  readonly sim: Simulation;
+  readonly topology: Topology;
+}
+
+export type CountsByDistance = Record<DistanceClass, number>;
+
+export function emptyCountsByDistance(): CountsByDistance {
+  return { self: 0, smt: 0, domain: 0, 'cross-domain': 0, 'cross-socket': 0 };
+}
+
+/** One release's re-read burst at the home, in absolute simulated time. */
+export interface FanOut {
+  /** When the home starts serving the first re-read (after any queue). */
+  readonly startNs: number;
+  /** Home time spent on the re-reads, summed. */
+  readonly totalNs: number;
+  /** When the last re-read has been served. */
+  readonly endNs: number;
+  /** Fan-out units that re-read through the home (the writer's own unit excluded). */
+  readonly units: number;
+}
+
+export interface FanOutSchedule extends FanOut {
+  /** Absolute time the home starts serving `unit`'s re-read; units served locally get `localNs`. */
+  readStartNs(unit: number): number;
+  /** When the writer's own unit sees the write (served by its L1/L3, not the home). */
+  readonly localNs: number;
+}
+
+export interface CacheLineStats {
+  readonly transfersByClass: CountsByDistance;
+  /** Re-reads served by the home after writes, one per spinning unit per write. */
+  fanOutReads: number;
+  /** Total time the home was occupied by this line, ns. */
+  homeBusyNs: number;
+}
+
+interface SpinningUnit {
+  count: number;
+  readNs: number;
+}
+
+export class CacheLine {
+  /** CPU that last wrote the line, or -1 if it still sits at its home. */
+  owner = -1;
+  /** Time the home agent finishes the requests queued so far. */
+  homeFreeAtNs = 0;
+  readonly homeNode: number;
+  readonly stats: CacheLineStats = { transfersByClass: emptyCountsByDistance(), fanOutReads: 0, homeBusyNs: 0 };
+  // Insertion order is the order units began spinning: deterministic, and the
+  // order their first requests reached the home.
+  private readonly units = new Map<number, SpinningUnit>();
+  private spinners = 0;
+  private readSumNs = 0;
+
+  constructor(
+    private readonly context: CoherenceContext,
+    readonly name = 'line',
+    homeNode?: number,
+  ) {
+    this.homeNode = homeNode ?? context.topology.globalsHomeNode;
+  }
+
+  get spinningUnits(): number {
+    return this.units.size;
+  }
+
+  get spinnerCount(): number {
+    return this.spinners;
+  }
+
+  /**
+   * Makes `cpu` the owner; returns ns from now until it holds the line.
+   * `atNs` (>= now) is when the request leaves the CPU, for requests issued
+   * after an earlier step of the same operation.
+   */
+  transferTo(cpu: number, atNs?: number): number {
+    const topology = this.context.topology;
+    const now = this.context.sim.now;
+    const issuedNs = atNs === undefined || atNs < now ? now : atNs;
+    const from = this.owner;
+    if (from === cpu) return issuedNs - now;
+    this.owner = cpu;
+    if (from < 0) return this.serveAtHome(issuedNs, topology.homeServiceNs) + topology.homeServiceNs - now;
+    this.stats.transfersByClass[topology.distanceClass(from, cpu)]++;
+    const moveNs = topology.transferNs(from, cpu, this.homeNode);
+    if (topology.fanOutUnit(from) === topology.fanOutUnit(cpu)) return issuedNs + moveNs - now;
+    return this.serveAtHome(issuedNs, topology.homeServiceNs) + moveNs - now;
+  }
+
+  addSpinner(cpu: number): void {
+    const unit = this.context.topology.fanOutUnit(cpu);
+    const entry = this.units.get(unit);
+    this.spinners++;
+    if (entry !== undefined) {
+      entry.count++;
+      return;
+    }
+    const readNs = this.context.topology.fanOutReadNs(unit, this.homeNode);
+    this.units.set(unit, { count: 1, readNs });
+    this.readSumNs += readNs;
+  }
+
+  removeSpinner(cpu: number): void {
+    const unit = this.context.topology.fanOutUnit(cpu);
+    const entry = this.units.get(unit);
+    if (entry === undefined) throw new Error(`cpu ${cpu} is not spinning on ${this.name}`);
+    this.spinners--;
+    if (--entry.count > 0) return;
+    this.units.delete(unit);
+    // Reset on empty so rounding from add/subtract cannot accumulate.
+    this.readSumNs = this.units.size === 0 ? 0 : this.readSumNs - entry.readNs;
+  }
+
+  /** True if some CPU of `unit` spins on the line. */
+  hasSpinnersIn(unit: number): boolean {
+    return this.units.has(unit);
+  }
+
+  /** Home time for one re-read by `unit` (0 if it does not spin here). */
+  unitReadNs(unit: number): number {
+    return this.units.get(unit)?.readNs ?? 0;
+  }
+
+  /**
+   * A write by `writerCpu` invalidated every spinner's copy: each spinning
+   * unit re-reads once through the home, serially. The writer's own unit is
+   * served locally (its L1, or on a chiplet its CCD's L3). Occupies the home;
+   * returns the home time spent.
+   */
+  fanOutNs(writerCpu: number, atNs?: number): number {
+    return this.fanOut(writerCpu, atNs).totalNs;
+  }
+
+  fanOut(writerCpu: number, atNs?: number): FanOut {
+    const now = this.context.sim.now;
+    const issuedNs = atNs === undefined || atNs < now ? now : atNs;
+    const writerUnit = this.context.topology.fanOutUnit(writerCpu);
+    let totalNs = this.readSumNs;
+    let units = this.units.size;
+    const own = this.units.get(writerUnit);
+    if (own !== undefined) {
+      totalNs -= own.readNs;
+      units--;
+    }
+    if (units === 0) return { startNs: issuedNs, totalNs: 0, endNs: issuedNs, units: 0 };
+    const startNs = this.serveAtHome(issuedNs, totalNs);
+    this.stats.fanOutReads += units;
+    return { startNs, totalNs, endNs: startNs + totalNs, units };
+  }
+
+  /** As `fanOut`, with each unit's place in the burst (units served in spinning order). */
+  fanOutSchedule(writerCpu: number, atNs?: number): FanOutSchedule {
+    const burst = this.fanOut(writerCpu, atNs);
+    const writerUnit = this.context.topology.fanOutUnit(writerCpu);
+    const starts = new Map<number, number>();
+    let t = burst.startNs;
+    for (const [unit, entry] of this.units) {
+      if (unit === writerUnit) continue;
+      starts.set(unit, t);
+      t += entry.readNs;
+    }
+    const localNs = atNs === undefined ? this.context.sim.now : Math.max(atNs, this.context.sim.now);
+    return { ...burst, localNs, readStartNs: (unit) => starts.get(unit) ?? localNs };
+  }
+
+  /** Occupies the home with extra requests (e.g. failed RMWs of TAS spinners). */
+  occupyHome(serviceNs: number, atNs?: number): number {
+    const now = this.context.sim.now;
+    return this.serveAtHome(atNs === undefined || atNs < now ? now : atNs, serviceNs);
+  }
+
+  /** Queues a request at the home; returns the absolute time its service starts. */
+  private serveAtHome(arrivalNs: number, serviceNs: number): number {
+    const startNs = arrivalNs > this.homeFreeAtNs ? arrivalNs : this.homeFreeAtNs;
+    this.homeFreeAtNs = startNs + serviceNs;
+    this.stats.homeBusyNs += serviceNs;
+    return startNs;
+  }
+}

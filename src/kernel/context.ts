@@ -1,0 +1,18 @@
+/**
+ * What every kernel lock model is built from: the simulation (time, random
+ * streams, probes), the machine it runs on, and what each CPU is doing.
+ */
+import type { CpuState } from '../coherence/cpu-state.js';
+import type { Simulation } from '../engine/index.js';
+import type { Topology } from '../topology/topology.js';
+
+export interface KernelContext {
+  readonly sim: Simulation;
+  readonly topology: Topology;
+  readonly cpuState: CpuState;
+  /**
+   * Called when a waiter on `cpu` goes to sleep (its CPU is free for other
+   * threads until it is woken): the launch model's scheduler listens here.
+   */
+  readonly onSleep?: (cpu: number) => void;
+}

@@ -1,0 +1,123 @@
+/**
+ * What the exclusive spinlocks (qspinlock, ticket, test-and-set) share: one
+ * holder, a lock word on one cache line, spinning waiters that cost no events
+ * while they spin, the probes and the counters. Each subclass says how
+ * waiters queue and who gets the lock at release, and at what line cost.
+ *
+ * Timing: a waiter's process wakes exactly when its acquisition completes
+ * (the release time plus the modelled coherence delay). The lock is reserved
+ * for it from the release on, so no one can slip in during the transfer.
+ */
+import type { CacheLine } from '../coherence/cache-line.js';
+import { NORMAL, type ProcessBody, type SimEvent } from '../engine/index.js';
+import type { KernelContext } from './context.js';
+import { LockProbes } from './lock-probes.js';
+import { LockStats } from './lock-stats.js';
+
+export interface SpinWaiter {
+  readonly cpu: number;
+  readonly event: SimEvent<void>;
+  readonly requestedNs: number;
+}
+
+/** Who gets the lock at a release and how long until they hold it. */
+export interface Handoff {
+  readonly waiter: SpinWaiter;
+  readonly readyInNs: number;
+}
+
+export abstract class ExclusiveSpinlock {
+  readonly stats = new LockStats();
+  protected holderCpu = -1;
+  private acquiredAtNs = 0;
+  private readonly probes: LockProbes;
+
+  constructor(
+    protected readonly context: KernelContext,
+    readonly name: string,
+    readonly line: CacheLine,
+  ) {
+    this.probes = new LockProbes(context.sim, name);
+  }
+
+  get isLocked(): boolean {
+    return this.holderCpu >= 0;
+  }
+
+  /** CPU holding the lock (or about to, during a handoff), -1 if free. */
+  get holder(): number {
+    return this.holderCpu;
+  }
+
+  abstract get queueLength(): number;
+
+  /** spin_lock(): returns once `cpu` holds the lock. */
+  *lock(cpu: number): ProcessBody<void> {
+    const sim = this.context.sim;
+    const requestedNs = sim.now;
+    if (this.probes.requested.active) this.probes.requested.emit({ lock: this.name, cpu, timeNs: requestedNs });
+    if (this.holderCpu < 0) {
+      this.holderCpu = cpu;
+      const delayNs = this.line.transferTo(cpu);
+      if (delayNs > 0) yield sim.timeout(delayNs);
+      this.acquired(cpu, requestedNs, false);
+      return;
+    }
+    const waiter: SpinWaiter = { cpu, event: sim.event<void>(), requestedNs };
+    this.enqueue(waiter);
+    this.context.cpuState.setSpinning(cpu, true);
+    yield waiter.event;
+    this.context.cpuState.setSpinning(cpu, false);
+    this.stopSpinning(cpu);
+    this.stats.spinNs += sim.now - requestedNs;
+    this.acquired(cpu, requestedNs, true);
+  }
+
+  /**
+   * spin_trylock(): a generator because a successful cmpxchg costs the line
+   * transfer; a failed one is charged nothing (the caller's copy of the word
+   * shows it taken).
+   */
+  *tryLock(cpu: number): ProcessBody<boolean> {
+    if (this.holderCpu >= 0) return false;
+    yield* this.lock(cpu);
+    return true;
+  }
+
+  /** spin_unlock(): hands the lock to the next waiter the subclass picks. */
+  unlock(cpu: number): void {
+    if (this.holderCpu !== cpu) throw new Error(`${this.name}: cpu ${cpu} unlocks a lock held by cpu ${this.holderCpu}`);
+    const now = this.context.sim.now;
+    const holdNs = now - this.acquiredAtNs;
+    this.stats.recordRelease(holdNs);
+    if (this.probes.released.active) this.probes.released.emit({ lock: this.name, cpu, timeNs: now, holdNs });
+    const handoff = this.handOff(cpu);
+    if (handoff === undefined) {
+      this.holderCpu = -1;
+      return;
+    }
+    const next = handoff.waiter.cpu;
+    this.holderCpu = next;
+    const distanceClass = this.context.topology.distanceClass(cpu, next);
+    this.stats.recordHandoff(distanceClass);
+    if (this.probes.handoff.active) {
+      this.probes.handoff.emit({ lock: this.name, cpu: next, fromCpu: cpu, timeNs: now, distanceClass });
+    }
+    handoff.waiter.event.succeed(undefined, NORMAL, handoff.readyInNs);
+  }
+
+  /** Adds a waiter that found the lock taken. */
+  protected abstract enqueue(waiter: SpinWaiter): void;
+  /** Picks the next holder at a release by `releaserCpu`, or undefined if none waits. */
+  protected abstract handOff(releaserCpu: number): Handoff | undefined;
+  /** The waiter on `cpu` has the lock and stops spinning. */
+  protected stopSpinning(_cpu: number): void {}
+
+  private acquired(cpu: number, requestedNs: number, contended: boolean): void {
+    const now = this.context.sim.now;
+    this.acquiredAtNs = now;
+    const waitNs = now - requestedNs;
+    this.stats.recordAcquire(waitNs, contended);
+    if (this.probes.acquired.active) this.probes.acquired.emit({ lock: this.name, cpu, timeNs: now, waitNs });
+  }
+}

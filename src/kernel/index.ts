@@ -1,0 +1,14 @@
+/**
+ * Kernel lock models built on the engine and the coherence model: each
+ * module's header names the Linux code it models and what it simplifies.
+ */
+export type { KernelContext } from './context.js';
+export { LockStats } from './lock-stats.js';
+export { LockProbes, type LockMode, type LockProbePayload } from './lock-probes.js';
+export { ExclusiveSpinlock, type SpinWaiter, type Handoff } from './exclusive-spinlock.js';
+export { QSpinlock, type QSpinlockOptions } from './qspinlock.js';
+export { TicketSpinlock, type TicketSpinlockOptions } from './ticket-spinlock.js';
+export { TasSpinlock, type TasMode, type TasSpinlockOptions } from './tas-spinlock.js';
+export { SeqLock, SeqReaderStats, type SeqLockOptions } from './seqlock.js';
+export { RwSemaphore, RWSEM_WAIT_TIMEOUT_NS, type RwSemaphoreOptions } from './rwsem.js';
+export { ExpeditedRcu, RcuStats, type ExpeditedRcuOptions, type GracePeriodProbePayload } from './rcu.js';

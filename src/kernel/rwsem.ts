@@ -1,0 +1,310 @@
+/**
+ * A reader-writer semaphore as namespace_sem uses it (fs/namespace.c:
+ * static DECLARE_RWSEM(namespace_sem); kernel/locking/rwsem.c, Linux 6.12).
+ *
+ * Fairness: readers share, writers exclude. Sleepers wait on one FIFO list; a
+ * reader arriving while anyone waits queues behind them. At a release the
+ * lock goes, in this order, to: the head waiter if it has waited longer than
+ * RWSEM_WAIT_TIMEOUT (4 ms, the handoff bit: no one may steal from it); else
+ * the first optimistic spinner (spinners beat sleepers, as in Linux); else
+ * the head run of readers (granted at once, as rwsem_mark_wake does), or the
+ * head writer, which is woken and must then find the lock free: a writer
+ * arriving during its wake-up steals the lock (rwsem_try_write_lock_unqueued).
+ * Waiters: a writer arriving while a writer owns the lock spins on the owner
+ * (busy CPU) for at most `maxSpinNs`, then sleeps; otherwise it sleeps at
+ * once. Spinners also go to sleep when readers take the lock (the owner is no
+ * longer a running writer), or when another thread needs their CPU
+ * (`preemptSpinner`, need_resched()). Readers never spin: reader optimistic spinning
+ * was removed from Linux in 5.19. Waking a sleeper costs `wakeupNs`.
+ * Cache lines: sem->count, one line: every acquisition is an atomic on it
+ * (one transfer to the acquirer). Releases are charged nothing.
+ * Simplified on purpose: the owner is always taken to be running (a writer
+ * that sleeps inside its section still attracts spinners); only the head run
+ * of readers is woken (Linux grants up to 256 queued readers, writers
+ * skipped); a woken writer that finds the lock taken goes back to sleep
+ * without spinning again.
+ */
+import { CacheLine } from '../coherence/cache-line.js';
+import { Deque, NORMAL, ms, type ProcessBody, type SimEvent } from '../engine/index.js';
+import type { KernelContext } from './context.js';
+import { LockProbes, type LockMode } from './lock-probes.js';
+import { LockStats } from './lock-stats.js';
+
+type WaiterPhase = 'spinning' | 'sleeping' | 'waking' | 'granted';
+
+interface RwWaiter {
+  readonly cpu: number;
+  readonly mode: 'read' | 'write';
+  readonly event: SimEvent<void>;
+  readonly requestedNs: number;
+  phase: WaiterPhase;
+  phaseSinceNs: number;
+  wakeAtNs: number;
+}
+
+export interface RwSemaphoreOptions {
+  /** Latency from a wake-up to the sleeper running again (scheduler), ns. */
+  wakeupNs: number;
+  /** Longest optimistic spin of a writer on a running writer owner, ns (Infinity: until need_resched). */
+  maxSpinNs: number;
+  /** RWSEM_WAIT_TIMEOUT: after this wait the head waiter gets the lock handed off. */
+  handoffTimeoutNs?: number;
+  homeNode?: number;
+}
+
+export const RWSEM_WAIT_TIMEOUT_NS = ms(4);
+
+export class RwSemaphore {
+  /** Both modes: waits, spin and sleep time, handoffs. */
+  readonly stats = new LockStats();
+  readonly readStats = new LockStats();
+  readonly writeStats = new LockStats();
+  readonly line: CacheLine;
+  private writerCpu = -1;
+  private readerCount = 0;
+  private writerAcquiredNs = 0;
+  private readonly readersAcquiredNs = new Map<number, number[]>();
+  private readonly waitList = new Deque<RwWaiter>();
+  private readonly spinners: RwWaiter[] = [];
+  private readonly probes: LockProbes;
+  private readonly handoffTimeoutNs: number;
+
+  constructor(
+    private readonly context: KernelContext,
+    readonly name: string,
+    private readonly options: RwSemaphoreOptions,
+  ) {
+    this.line = new CacheLine(context, name, options.homeNode);
+    this.probes = new LockProbes(context.sim, name);
+    this.handoffTimeoutNs = options.handoffTimeoutNs ?? RWSEM_WAIT_TIMEOUT_NS;
+  }
+
+  get writer(): number {
+    return this.writerCpu;
+  }
+
+  get readers(): number {
+    return this.readerCount;
+  }
+
+  get waiting(): number {
+    return this.waitList.length + this.spinners.length;
+  }
+
+  /** down_read(). */
+  *downRead(cpu: number): ProcessBody<void> {
+    const sim = this.context.sim;
+    const requestedNs = sim.now;
+    this.emitRequested(cpu, 'read');
+    if (this.writerCpu < 0 && this.waitList.length === 0 && this.spinners.length === 0) {
+      this.readerCount++;
+      const delayNs = this.line.transferTo(cpu);
+      if (delayNs > 0) yield sim.timeout(delayNs);
+      this.acquired(cpu, 'read', requestedNs, false);
+      return;
+    }
+    const waiter = this.newWaiter(cpu, 'read', requestedNs);
+    this.sleep(waiter);
+    yield waiter.event;
+    this.context.cpuState.setBusy(cpu, true);
+    this.acquired(cpu, 'read', requestedNs, true);
+  }
+
+  /** down_write(). */
+  *downWrite(cpu: number): ProcessBody<void> {
+    const sim = this.context.sim;
+    const requestedNs = sim.now;
+    this.emitRequested(cpu, 'write');
+    if (this.writerCpu < 0 && this.readerCount === 0 && !this.handoffDue()) {
+      this.writerCpu = cpu;
+      const delayNs = this.line.transferTo(cpu);
+      if (delayNs > 0) yield sim.timeout(delayNs);
+      this.acquired(cpu, 'write', requestedNs, false);
+      return;
+    }
+    const waiter = this.newWaiter(cpu, 'write', requestedNs);
+    if (this.writerCpu >= 0 && this.options.maxSpinNs > 0) this.spin(waiter);
+    else this.sleep(waiter);
+    yield waiter.event;
+    this.context.cpuState.setBusy(cpu, true);
+    this.acquired(cpu, 'write', requestedNs, true);
+  }
+
+  /** up_read(). */
+  upRead(cpu: number): void {
+    const stack = this.readersAcquiredNs.get(cpu);
+    const acquiredNs = stack?.pop();
+    if (acquiredNs === undefined) throw new Error(`${this.name}: cpu ${cpu} releases a read lock it does not hold`);
+    this.readerCount--;
+    this.released(cpu, 'read', this.context.sim.now - acquiredNs);
+    if (this.readerCount === 0) this.release(cpu);
+  }
+
+  /** up_write(). */
+  upWrite(cpu: number): void {
+    if (this.writerCpu !== cpu) throw new Error(`${this.name}: cpu ${cpu} releases a write lock held by cpu ${this.writerCpu}`);
+    this.writerCpu = -1;
+    this.released(cpu, 'write', this.context.sim.now - this.writerAcquiredNs);
+    this.release(cpu);
+  }
+
+  /** The lock just became free: pick who gets it (see the header for the order). */
+  private release(releaserCpu: number): void {
+    const head = this.waitList.peek();
+    if (head !== undefined && this.handoffDue()) {
+      if (head.mode === 'read') this.grantReaderRun(releaserCpu);
+      else {
+        this.waitList.shift();
+        this.writerCpu = head.cpu;
+        this.grant(head, releaserCpu);
+      }
+      return;
+    }
+    if (this.spinners.length > 0) {
+      const spinner = this.spinners[0];
+      this.writerCpu = spinner.cpu;
+      this.grant(spinner, releaserCpu);
+      return;
+    }
+    if (head === undefined) return;
+    if (head.mode === 'read') this.grantReaderRun(releaserCpu);
+    else if (head.phase === 'sleeping') this.wakeToCompete(head);
+  }
+
+  private handoffDue(): boolean {
+    const head = this.waitList.peek();
+    return head !== undefined && this.context.sim.now - head.requestedNs >= this.handoffTimeoutNs;
+  }
+
+  private grantReaderRun(releaserCpu: number): void {
+    for (let head = this.waitList.peek(); head !== undefined && head.mode === 'read'; head = this.waitList.peek()) {
+      this.waitList.shift();
+      this.readerCount++;
+      this.grant(head, releaserCpu);
+    }
+    // Writers spin only on a writer owner.
+    while (this.spinners.length > 0) this.spinToSleep(this.spinners[0]);
+  }
+
+  /**
+   * The lock is `waiter`'s (ownership already recorded); wake it when it can
+   * run. `releaserCpu` -1: a woken writer took a free lock (no handoff).
+   */
+  private grant(waiter: RwWaiter, releaserCpu: number): void {
+    const { sim, topology, cpuState } = this.context;
+    const now = sim.now;
+    let runsAtNs = now;
+    if (waiter.phase === 'spinning') {
+      this.spinners.splice(this.spinners.indexOf(waiter), 1);
+      this.stats.spinNs += now - waiter.phaseSinceNs;
+      cpuState.setSpinning(waiter.cpu, false);
+    } else if (waiter.phase === 'sleeping') {
+      runsAtNs = now + this.options.wakeupNs;
+      this.stats.sleepNs += runsAtNs - waiter.phaseSinceNs;
+    } else if (waiter.phase === 'waking') {
+      runsAtNs = Math.max(now, waiter.wakeAtNs);
+      this.stats.sleepNs += runsAtNs - waiter.phaseSinceNs;
+      this.waitList.remove(waiter);
+    }
+    waiter.phase = 'granted';
+    if (releaserCpu >= 0) {
+      const distanceClass = topology.distanceClass(releaserCpu, waiter.cpu);
+      this.stats.recordHandoff(distanceClass);
+      if (this.probes.handoff.active) {
+        this.probes.handoff.emit({ lock: this.name, cpu: waiter.cpu, fromCpu: releaserCpu, timeNs: now, mode: waiter.mode, distanceClass });
+      }
+    }
+    waiter.event.succeed(undefined, NORMAL, this.line.transferTo(waiter.cpu, runsAtNs));
+  }
+
+  /** The head writer is woken; it takes the lock only if still free when it runs. */
+  private wakeToCompete(waiter: RwWaiter): void {
+    const sim = this.context.sim;
+    waiter.phase = 'waking';
+    waiter.wakeAtNs = sim.now + this.options.wakeupNs;
+    sim.timeout(this.options.wakeupNs).addCallback(() => {
+      if (waiter.phase !== 'waking') return;
+      if (this.writerCpu < 0 && this.readerCount === 0) {
+        this.writerCpu = waiter.cpu;
+        this.grant(waiter, -1);
+        return;
+      }
+      this.stats.sleepNs += sim.now - waiter.phaseSinceNs;
+      waiter.phase = 'sleeping';
+      waiter.phaseSinceNs = sim.now;
+    });
+  }
+
+  private newWaiter(cpu: number, mode: 'read' | 'write', requestedNs: number): RwWaiter {
+    return { cpu, mode, event: this.context.sim.event<void>(), requestedNs, phase: 'sleeping', phaseSinceNs: requestedNs, wakeAtNs: 0 };
+  }
+
+  private spin(waiter: RwWaiter): void {
+    const sim = this.context.sim;
+    waiter.phase = 'spinning';
+    waiter.phaseSinceNs = sim.now;
+    this.spinners.push(waiter);
+    this.context.cpuState.setSpinning(waiter.cpu, true);
+    // An infinite limit: spin until the owner changes kind or the CPU is wanted (preemptSpinner).
+    if (!Number.isFinite(this.options.maxSpinNs)) return;
+    sim.timeout(this.options.maxSpinNs).addCallback(() => {
+      if (waiter.phase === 'spinning') this.spinToSleep(waiter);
+    });
+  }
+
+  /**
+   * need_resched() on `cpu`: an optimistic spinner there stops spinning and
+   * sleeps (rwsem_spin_on_owner gives up when another task wants the CPU).
+   * Returns false if no waiter spins on `cpu`.
+   */
+  preemptSpinner(cpu: number): boolean {
+    const waiter = this.spinners.find((w) => w.cpu === cpu);
+    if (waiter === undefined) return false;
+    this.spinToSleep(waiter);
+    return true;
+  }
+
+  /** CPUs of the optimistic spinners, longest-spinning first. */
+  get spinningCpus(): readonly number[] {
+    return this.spinners.map((w) => w.cpu);
+  }
+
+  private spinToSleep(waiter: RwWaiter): void {
+    const now = this.context.sim.now;
+    this.spinners.splice(this.spinners.indexOf(waiter), 1);
+    this.stats.spinNs += now - waiter.phaseSinceNs;
+    this.sleep(waiter);
+  }
+
+  private sleep(waiter: RwWaiter): void {
+    waiter.phase = 'sleeping';
+    waiter.phaseSinceNs = this.context.sim.now;
+    this.context.cpuState.setBusy(waiter.cpu, false);
+    this.waitList.push(waiter);
+    this.context.onSleep?.(waiter.cpu);
+  }
+
+  private emitRequested(cpu: number, mode: LockMode): void {
+    if (this.probes.requested.active) this.probes.requested.emit({ lock: this.name, cpu, timeNs: this.context.sim.now, mode });
+  }
+
+  private acquired(cpu: number, mode: 'read' | 'write', requestedNs: number, contended: boolean): void {
+    const now = this.context.sim.now;
+    const waitNs = now - requestedNs;
+    this.stats.recordAcquire(waitNs, contended);
+    (mode === 'read' ? this.readStats : this.writeStats).recordAcquire(waitNs, contended);
+    if (mode === 'write') this.writerAcquiredNs = now;
+    else {
+      let stack = this.readersAcquiredNs.get(cpu);
+      if (stack === undefined) this.readersAcquiredNs.set(cpu, (stack = []));
+      stack.push(now);
+    }
+    if (this.probes.acquired.active) this.probes.acquired.emit({ lock: this.name, cpu, timeNs: now, mode, waitNs });
+  }
+
+  private released(cpu: number, mode: 'read' | 'write', holdNs: number): void {
+    this.stats.recordRelease(holdNs);
+    (mode === 'read' ? this.readStats : this.writeStats).recordRelease(holdNs);
+    if (this.probes.released.active) this.probes.released.emit({ lock: this.name, cpu, timeNs: this.context.sim.now, mode, holdNs });
+  }
+}

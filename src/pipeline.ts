@@ -1,0 +1,107 @@
+/**
+ * runScenario(): the numbered story from a resolved scenario to results.
+ *
+ *   ResolvedScenario (scenario/load)
+ *     1. resolve each point's machine and models   (topology, kernel/node/runtime files)
+ *     2. run every point once per seed             (workload/ or bench-models/)
+ *     3. summarize per point across seeds          (analysis/)
+ *   -> ScenarioRun { scenario, points: PointRuns[], summary }
+ *
+ * Seeds come from the point and the scenario, never from the order of work,
+ * so any split of the points over workers or machines gives the same bytes.
+ * File reads happen in step 1 only; nothing here writes.
+ */
+import { resolveMachine } from './topology/index.js';
+import { loadLaunchModels, type LaunchModels } from './workload/load-models.js';
+import { runLaunchStorm } from './workload/container-launch.js';
+import { runPauseBench } from './bench-models/pause-bench.js';
+import { summarizeScenario, type PointRuns, type RunOutput } from './analysis/summarize.js';
+import type { ScenarioSummary } from './analysis/summary.js';
+import type { ResolvedScenario, RunPoint } from './scenario/types.js';
+import type { RunLimits } from './engine/index.js';
+import { dirname, join } from 'node:path';
+import { DEFAULT_MODELS_DIR } from './topology/index.js';
+
+/** The `models/` folder: machines/, kernel/, nodes/, runtimes/. */
+export const MODELS_ROOT = dirname(DEFAULT_MODELS_DIR);
+
+export interface ScenarioRun {
+  readonly scenario: ResolvedScenario;
+  readonly points: readonly PointRuns[];
+  readonly summary: ScenarioSummary;
+}
+
+export interface RunOptions {
+  readonly modelsDir?: string;
+  readonly limits?: Partial<RunLimits>;
+  /** Called after each (point, seed) run with runs done and total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Only points whose index satisfies this run (sharding); default all. */
+  readonly selectPoint?: (index: number) => boolean;
+}
+
+/** The seed string of one run: the scenario seed and the point, so it never depends on who runs it. */
+export function runSeed(scenarioSeed: string, point: RunPoint): string {
+  return `${scenarioSeed}/point-${point.index}`;
+}
+
+/** Runs one point for one seed. Pure given its inputs (reads model files). */
+export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<RunOptions, 'modelsDir' | 'limits'> = {}, modelCache?: Map<string, LaunchModels>): { machine: string; output: RunOutput } {
+  const modelsDir = options.modelsDir ?? MODELS_ROOT;
+  const spec = point.spec;
+  // 1. resolve
+  const topology = resolveMachine(spec.machine, join(modelsDir, 'machines'));
+  const seed = runSeed(scenarioSeed, point);
+  // 2. run
+  if (spec.kind === 'pause-bench') {
+    const result = runPauseBench({ topology, threads: spec.threads, placement: spec.placement, lock: spec.lock, holdNs: spec.holdNs, thinkNs: spec.thinkNs, durationNs: spec.durationNs, seed });
+    return { machine: topology.name, output: { kind: 'pause-bench', result } };
+  }
+  const key = JSON.stringify([spec.kernel, spec.node, spec.runtime, spec.parameters]);
+  let models = modelCache?.get(key);
+  if (models === undefined) {
+    models = loadLaunchModels(modelsDir, { kernel: spec.kernel, node: spec.node, runtime: spec.runtime }, spec.parameters);
+    modelCache?.set(key, models);
+  }
+  const result = runLaunchStorm({
+    topology,
+    models,
+    seed,
+    limits: options.limits,
+    spec: {
+      containers: spec.containers,
+      layers: spec.layers,
+      arrival: spec.arrival,
+      placement: spec.placement,
+      deadlines: spec.deadlines,
+      horizonNs: spec.horizonNs,
+      mechanisms: spec.mechanisms,
+      sampleEveryNs: spec.sampleEveryNs,
+    },
+  });
+  return { machine: topology.name, output: { kind: 'launch', result } };
+}
+
+export function runScenarioPoints(scenario: ResolvedScenario, options: RunOptions = {}): PointRuns[] {
+  const selected = scenario.points.filter((p) => options.selectPoint?.(p.index) ?? true);
+  const total = selected.length * scenario.seeds.length;
+  const cache = new Map<string, LaunchModels>();
+  let done = 0;
+  return selected.map((point) => {
+    let machine = '';
+    const runs = scenario.seeds.map((seed) => {
+      const { machine: name, output } = runPoint(point, seed, options, cache);
+      machine = name;
+      options.onProgress?.(++done, total);
+      return output;
+    });
+    return { point, machine, runs };
+  });
+}
+
+export async function runScenario(scenario: ResolvedScenario, options: RunOptions = {}): Promise<ScenarioRun> {
+  const points = runScenarioPoints(scenario, options);
+  // 3. summarize
+  const summary = summarizeScenario(scenario.name, scenario.seeds, points);
+  return { scenario, points, summary };
+}

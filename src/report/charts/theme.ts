@@ -1,0 +1,86 @@
+/**
+ * What every locksim chart shares: fonts, sizes, and one colour per machine.
+ *
+ * A machine keeps its colour across every chart of a report (r5.metal is the
+ * same blue in the latency curve, the failure curve and the time breakdown), so
+ * the colour scale's domain is either passed in by the caller, who knows all
+ * machines of the report, or derived from the rows in sorted order, which gives
+ * the same assignment whatever order the rows arrive in.
+ */
+import type { Config, TopLevelSpec } from 'vega-lite';
+
+/** One layer of a layered chart (vega-lite does not export the type under a stable name). */
+export type ChartLayer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
+
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Plot area width in px; vega adds axes and legend around it. */
+export const CHART_WIDTH_PX = 600;
+export const CHART_HEIGHT_PX = 340;
+
+/** Options every chart function accepts. */
+export interface ChartOptions {
+  /** All machines of the report, in legend order; fixes each machine's colour. Defaults to the rows' machines, sorted. */
+  machines?: readonly string[];
+  /** Overrides the chart's default title. */
+  title?: string;
+  /** Plot width in px (default CHART_WIDTH_PX). */
+  widthPx?: number;
+  /** Plot height in px (default CHART_HEIGHT_PX). */
+  heightPx?: number;
+}
+
+/**
+ * Tableau 10, the vega default: distinguishable, and readable for the common
+ * colour-vision deficiencies for the first few entries, which is where a report's
+ * three or four machines land.
+ */
+export const MACHINE_PALETTE: readonly string[] = [
+  '#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#ff9da6', '#9d755d', '#bab0ac',
+];
+
+/** A colour scale fixing machine → colour: `{ domain, range }`, ready to put in an encoding. */
+export function machineColorScale(machines: readonly string[]): { domain: string[]; range: string[] } {
+  return { domain: [...machines], range: machines.map((_, index) => MACHINE_PALETTE[index % MACHINE_PALETTE.length]) };
+}
+
+/** The machines to colour: the caller's list when given (plus any row machine it forgot, at the end), else sorted distinct names. */
+export function machineDomain(rows: readonly { machine: string }[], machines?: readonly string[]): string[] {
+  const inRows = distinctInOrder(rows.map((row) => row.machine));
+  if (machines === undefined) return inRows.sort(compareCodeUnits);
+  const domain = distinctInOrder(machines);
+  for (const machine of inRows.sort(compareCodeUnits)) if (!domain.includes(machine)) domain.push(machine);
+  return domain;
+}
+
+/** Distinct values in first-seen order: "categories ordered as given". */
+export function distinctInOrder(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Locale-independent ordering, so a chart does not change with the machine it is rendered on. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const FONT = '"Helvetica Neue", Helvetica, Arial, "Liberation Sans", "DejaVu Sans", sans-serif';
+
+export const CHART_CONFIG: Config = {
+  font: FONT,
+  padding: 8,
+  view: { stroke: null },
+  title: { fontSize: 16, fontWeight: 600, anchor: 'start', offset: 12, subtitleFontSize: 12, subtitleColor: '#5b6474' },
+  axis: {
+    labelFontSize: 12,
+    titleFontSize: 13,
+    titleFontWeight: 500,
+    titlePadding: 8,
+    gridColor: '#e6e9ee',
+    domainColor: '#8a93a3',
+    tickColor: '#8a93a3',
+  },
+  legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 500, orient: 'right' },
+  header: { labelFontSize: 12, titleFontSize: 13 },
+  line: { strokeWidth: 2 },
+  point: { size: 36, filled: true },
+};

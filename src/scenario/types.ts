@@ -1,0 +1,81 @@
+/**
+ * What a scenario file becomes once loaded and resolved: every default
+ * applied, every duration in ns, every name checked. One `RunPoint` is one
+ * cell of a sweep; each point runs once per seed.
+ */
+import type { MachineSpec } from '../topology/index.js';
+import type { ArrivalSpec, Deadlines, LayerSpec, PlacementPolicy } from '../workload/container-launch.js';
+import type { MechanismSwitches } from '../workload/mechanisms.js';
+
+export type ScenarioKind = 'launch' | 'pause-bench';
+
+/** Everything one launch-storm run needs besides the seed. */
+export interface LaunchPointSpec {
+  readonly kind: 'launch';
+  readonly machine: MachineSpec;
+  readonly kernel: string;
+  readonly node: string;
+  readonly runtime: string;
+  readonly containers: number;
+  readonly layers: LayerSpec;
+  readonly arrival: ArrivalSpec;
+  readonly placement: PlacementPolicy;
+  readonly deadlines: Deadlines;
+  readonly horizonNs: number;
+  readonly mechanisms: MechanismSwitches;
+  /** Parameter overrides by name (kernel or node model), value in ns or plain number. */
+  readonly parameters: Readonly<Record<string, number>>;
+  readonly sampleEveryNs: number;
+}
+
+/** pause_bench: N threads on one global spinlock. */
+export interface PauseBenchPointSpec {
+  readonly kind: 'pause-bench';
+  readonly machine: MachineSpec;
+  readonly threads: number;
+  readonly placement: 'compact' | 'spread' | 'one-socket';
+  readonly lock: 'ttas' | 'ticket' | 'qspinlock';
+  readonly holdNs: number;
+  readonly thinkNs: number;
+  readonly durationNs: number;
+}
+
+export type PointSpec = LaunchPointSpec | PauseBenchPointSpec;
+
+export interface RunPoint {
+  /** Stable index in sweep order (the merge order of parallel runs). */
+  readonly index: number;
+  /** The swept values that make this point, e.g. { containers: 100, machine: "r5.metal" }. */
+  readonly coordinates: Readonly<Record<string, string | number | boolean>>;
+  readonly spec: PointSpec;
+}
+
+/** Comparison of a metric against a number or against the same metric elsewhere. */
+export interface Expectation {
+  /** As written, for the check table. */
+  readonly text: string;
+  readonly metric: string;
+  /** Sweep coordinates that select the point(s); several points: every one must hold. */
+  readonly where: Readonly<Record<string, string | number | boolean>>;
+  readonly op: '<' | '<=' | '>' | '>=' | '==' | 'between';
+  /** A number, or the same/another metric at other coordinates (times `factor`). */
+  readonly target: number | { readonly metric: string; readonly where: Readonly<Record<string, string | number | boolean>>; readonly factor: number } | readonly [number, number];
+  /** Absolute tolerance for '==' (and slack for inequalities). */
+  readonly tolerance: number;
+  /** Check the mean over seeds, or every seed. */
+  readonly over: 'mean' | 'every-seed';
+  /** A known gap: reported, never fails the check (with the reason). */
+  readonly knownGap?: string;
+}
+
+export interface ResolvedScenario {
+  readonly name: string;
+  readonly description: string;
+  readonly file: string;
+  readonly kind: ScenarioKind;
+  readonly seeds: readonly string[];
+  readonly points: readonly RunPoint[];
+  readonly expectations: readonly Expectation[];
+  /** The scenario as written, with `--set` overrides applied (for resolved.json and the report). */
+  readonly source: unknown;
+}

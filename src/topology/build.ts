@@ -1,0 +1,266 @@
+/**
+ * Turning a resolved machine model (plus a variant) into a frozen Topology.
+ *
+ * Two implementations of the one interface: a mesh (Intel, Graviton), where a
+ * contended line's traffic all passes its home CHA and spinners are served one
+ * physical core at a time, and a chiplet (AMD), where each CCD's L3 serves its
+ * own spinners after one fetch and a cross-CCD move goes through the IO-die
+ * home, which may sit on the other socket. Per-pair costs are precomputed into
+ * flat arrays: `transferNs` sits on the simulator's hottest path.
+ */
+import { RandomStream } from '../engine/random.js';
+import { InputError } from '../input/errors.js';
+import { formatCpuList, parseCpuList } from '../input/cpulist.js';
+import { layoutCpus } from './layout.js';
+import type { AdditiveCost, MachineModel, VariantSpec } from './schema.js';
+import type { CoherenceKind, Cpu, DistanceClass, Topology } from './topology.js';
+
+abstract class CacheTopology implements Topology {
+  readonly name: string;
+  readonly family: string;
+  abstract readonly kind: CoherenceKind;
+  readonly cpus: readonly Cpu[];
+  readonly possibleCpus: readonly Cpu[];
+  readonly socketCount: number;
+  readonly domainCount: number;
+  readonly nodeCount: number;
+  readonly threadsPerCore: number;
+  readonly globalsHomeNode: number;
+  readonly homeServiceNs: number;
+  readonly smtSlowdown: number;
+  /** The model this topology was built from (for reports and the CLI). */
+  readonly model: MachineModel;
+
+  /** Indexed by CPU id (ids are dense in Linux numbering); undefined for ids that are not possible. */
+  protected readonly byId: readonly (Cpu | undefined)[];
+  protected readonly socketOfCore: ReadonlyMap<number, number>;
+  protected readonly siblingsById: ReadonlyMap<number, readonly number[]>;
+  /** Per-core u in [0, 1); the additive offset of core k in a class is u[k] × offsetMax. */
+  protected readonly coreOffset: Float64Array;
+  protected readonly table: readonly (readonly number[])[] | undefined;
+  /** Precomputed costs, one flat from×to matrix per socket the line may be homed on (only the home's socket matters). */
+  private readonly costByHomeSocket: readonly Float64Array[];
+  private readonly cpuSpan: number;
+
+  constructor(model: MachineModel, name: string, possible: readonly Cpu[], online: readonly Cpu[], globalsHomeNode: number) {
+    this.model = model;
+    this.name = name;
+    this.family = model.name;
+    this.possibleCpus = Object.freeze([...possible]);
+    this.cpus = Object.freeze([...online]);
+    this.socketCount = model.sockets;
+    this.domainCount = model.sockets * model.domainsPerSocket;
+    this.nodeCount = model.numaNodes;
+    this.threadsPerCore = new Set(possible.map((c) => c.thread)).size;
+    this.globalsHomeNode = globalsHomeNode;
+    this.homeServiceNs = model.homeService.value;
+    this.smtSlowdown = model.smtSlowdown.value;
+    const byId: (Cpu | undefined)[] = [];
+    for (const cpu of possible) byId[cpu.id] = cpu;
+    this.byId = byId;
+    this.socketOfCore = new Map(possible.map((c) => [c.core, c.socket]));
+    const byCore = new Map<number, number[]>();
+    for (const cpu of possible) byCore.set(cpu.core, [...(byCore.get(cpu.core) ?? []), cpu.id]);
+    this.siblingsById = new Map(possible.map((c) => [c.id, Object.freeze((byCore.get(c.core) ?? []).filter((id) => id !== c.id))]));
+    // Drawn over every core of the family (not the variant's subset), so a variant sees the same offsets.
+    const stream = new RandomStream('core-offsets', `${model.variantOf ?? model.name}/${model.latency.offsetSeed}`);
+    const cores = model.sockets * model.coresPerSocket;
+    // Evenly spaced quantiles of U[0, 1) dealt to cores in a seeded random order: the spread is exactly
+    // uniform (so the class median is c + A whatever the core count) while which core sits far from
+    // the home stays arbitrary, as the address hash makes it.
+    this.coreOffset = new Float64Array(cores);
+    for (let core = 0; core < cores; core++) this.coreOffset[core] = (core + 0.5) / cores;
+    for (let i = cores - 1; i > 0; i--) {
+      const j = Math.floor(stream.next() * (i + 1));
+      [this.coreOffset[i], this.coreOffset[j]] = [this.coreOffset[j], this.coreOffset[i]];
+    }
+    this.table = model.costTable?.matrix.latencyNs;
+    this.cpuSpan = byId.length;
+    const costs: Float64Array[] = [];
+    for (let socket = 0; socket < model.sockets; socket++) {
+      const homeNode = socket * model.nodesPerSocket;
+      const matrix = new Float64Array(this.cpuSpan * this.cpuSpan).fill(NaN);
+      for (const from of possible) for (const to of possible) matrix[from.id * this.cpuSpan + to.id] = this.computeTransferNs(from.id, to.id, homeNode);
+      costs.push(matrix);
+    }
+    this.costByHomeSocket = costs;
+  }
+
+  cpu(id: number): Cpu {
+    const cpu = this.byId[id];
+    if (cpu === undefined) throw new RangeError(`CPU ${id} is not a CPU of ${this.name}`);
+    return cpu;
+  }
+
+  siblings(id: number): readonly number[] {
+    this.cpu(id);
+    return this.siblingsById.get(id) ?? [];
+  }
+
+  distanceClass(from: number, to: number): DistanceClass {
+    if (from === to) return 'self';
+    const a = this.cpu(from);
+    const b = this.cpu(to);
+    if (a.core === b.core) return 'smt';
+    if (a.domain === b.domain) return 'domain';
+    if (a.socket === b.socket) return 'cross-domain';
+    return 'cross-socket';
+  }
+
+  transferNs(from: number, to: number, homeNode: number): number {
+    const matrix = this.costByHomeSocket[Math.floor(homeNode / this.model.nodesPerSocket)];
+    const cost = matrix?.[from * this.cpuSpan + to];
+    if (cost === undefined || Number.isNaN(cost) || from >= this.cpuSpan || to >= this.cpuSpan) {
+      if (matrix === undefined) throw new RangeError(`NUMA node ${homeNode} is not a node of ${this.name}`);
+      this.cpu(from);
+      this.cpu(to);
+    }
+    return cost as number;
+  }
+
+  private computeTransferNs(from: number, to: number, homeNode: number): number {
+    if (from === to) return 0;
+    const measured = this.table?.[from]?.[to];
+    if (measured !== undefined && !Number.isNaN(measured)) return this.measuredCost(from, to, homeNode, measured);
+    return this.classCost(from, to, homeNode);
+  }
+
+  abstract fanOutUnit(id: number): number;
+  abstract fanOutReadNs(unit: number, homeNode: number): number;
+
+  perCpuReadNs(reader: number, owner: number): number {
+    return this.cpu(reader).socket === this.cpu(owner).socket ? this.model.perCpuRead.localNs : this.model.perCpuRead.remoteNs;
+  }
+
+  protected socketOfNode(node: number): number {
+    return Math.floor(node / this.model.nodesPerSocket);
+  }
+
+  protected additive(cost: AdditiveCost, a: Cpu, b: Cpu): number {
+    return cost.baseNs + cost.offsetMaxNs * (this.coreOffset[a.core] + this.coreOffset[b.core]);
+  }
+
+  /** A measured pair value, adjusted for effects the measurement could not see (the line's home). */
+  protected measuredCost(_from: number, _to: number, _homeNode: number, measuredNs: number): number {
+    return measuredNs;
+  }
+
+  protected classCost(from: number, to: number, homeNode: number): number {
+    const a = this.cpu(from);
+    const b = this.cpu(to);
+    const latency = this.model.latency;
+    if (a.core === b.core) return latency.smt?.value ?? latency.sameDomain.baseNs;
+    if (a.domain === b.domain) return this.additive(latency.sameDomain, a, b);
+    if (a.socket === b.socket) return this.crossDomainCost(a, b, homeNode);
+    return this.additive(latency.crossSocket ?? latency.sameDomain, a, b);
+  }
+
+  protected crossDomainCost(a: Cpu, b: Cpu, _homeNode: number): number {
+    const cross = this.model.latency.crossDomain;
+    if (cross === undefined) return this.additive(this.model.latency.sameDomain, a, b);
+    const group = (cpu: Cpu): number => Math.floor((cpu.domain % this.model.domainsPerSocket) / cross.groupSize);
+    return group(a) === group(b) ? cross.sameGroupNs : cross.otherGroupNs;
+  }
+}
+
+/** Intel and Graviton: one home agent per line for every core; spinners served per physical core. */
+class MeshTopology extends CacheTopology {
+  readonly kind = 'mesh' as const;
+
+  fanOutUnit(id: number): number {
+    return this.cpu(id).core;
+  }
+
+  fanOutReadNs(unit: number, homeNode: number): number {
+    const unitSocket = this.socketOfCore.get(unit);
+    if (unitSocket === undefined) throw new RangeError(`core ${unit} is not a core of ${this.name}`);
+    const hop = unitSocket === this.socketOfNode(homeNode) ? 1 : this.model.socketHopFactor.value;
+    return this.model.fanOutRead.value * hop;
+  }
+}
+
+/** AMD: L3 per CCD serves its own spinners; cross-CCD moves go through the home on the IO die. */
+class ChipletTopology extends CacheTopology {
+  readonly kind = 'chiplet' as const;
+
+  fanOutUnit(id: number): number {
+    return this.cpu(id).domain;
+  }
+
+  fanOutReadNs(unit: number, homeNode: number): number {
+    const unitSocket = Math.floor(unit / this.model.domainsPerSocket);
+    const hop = unitSocket === this.socketOfNode(homeNode) ? 1 : this.model.socketHopFactor.value;
+    return this.model.fanOutRead.value * hop;
+  }
+
+  protected override crossDomainCost(a: Cpu, b: Cpu, homeNode: number): number {
+    const remote = this.model.latency.remoteHomeCrossDomain;
+    if (remote !== undefined && this.socketOfNode(homeNode) !== a.socket) return remote.value;
+    return super.crossDomainCost(a, b, homeNode);
+  }
+
+  protected override measuredCost(from: number, to: number, homeNode: number, measuredNs: number): number {
+    const a = this.cpu(from);
+    const b = this.cpu(to);
+    const remote = this.model.latency.remoteHomeCrossDomain;
+    if (remote !== undefined && a.socket === b.socket && a.domain !== b.domain && this.socketOfNode(homeNode) !== a.socket) return remote.value;
+    return measuredNs;
+  }
+}
+
+function variantError(model: MachineModel, field: string, message: string, expected: string, found: string): InputError {
+  return new InputError(message, { file: model.variant !== undefined ? model.file : undefined, path: `variant.${field}`, expected, found });
+}
+
+/** Suffix naming a variant, e.g. "+ht-off+socket0". */
+export function variantSuffix(variant: VariantSpec, familyHomeNode: number): string {
+  let suffix = '';
+  if (variant.smt === false) suffix += '+ht-off';
+  if (variant.sockets !== undefined) suffix += `+socket${variant.sockets.join(',')}`;
+  if (variant.cpuset !== undefined) suffix += `+cpuset=${formatCpuList(parseCpuList(variant.cpuset))}`;
+  if (variant.globalsHomeNode !== undefined && variant.globalsHomeNode !== familyHomeNode) suffix += `+home${variant.globalsHomeNode}`;
+  return suffix;
+}
+
+/** A frozen Topology for `model` with `variant` applied on top of the model's own variant (if it is a variant file). */
+export function buildTopology(model: MachineModel, variant: VariantSpec = {}): Topology {
+  const merged: VariantSpec = { ...model.variant, ...variant };
+  const allCpus = layoutCpus(model, (path, message, detail) => {
+    throw new InputError(message, { file: model.file, path: path.join('.'), ...detail });
+  });
+  const possible = merged.smt === false ? allCpus.filter((c) => c.thread === 0) : allCpus;
+  let online = possible;
+  if (merged.sockets !== undefined) {
+    for (const socket of merged.sockets) {
+      if (socket >= model.sockets) {
+        throw variantError(model, 'sockets', `socket ${socket} does not exist on ${model.variantOf ?? model.name}`, `socket numbers 0-${model.sockets - 1}`, String(socket));
+      }
+    }
+    const keep = new Set(merged.sockets);
+    online = online.filter((c) => keep.has(c.socket));
+  }
+  if (merged.cpuset !== undefined) {
+    const ids = parseCpuList(merged.cpuset, { file: model.variant !== undefined ? model.file : undefined, path: 'variant.cpuset' });
+    const possibleIds = new Set(possible.map((c) => c.id));
+    const missing = ids.filter((id) => !possibleIds.has(id));
+    if (missing.length > 0) {
+      throw variantError(
+        model,
+        'cpuset',
+        `CPU ${missing[0]} is not a CPU of ${model.name}${merged.smt === false ? ' with SMT off' : ''}`,
+        `CPUs within ${formatCpuList(possible.map((c) => c.id))}`,
+        `"${merged.cpuset}"`,
+      );
+    }
+    const keep = new Set(ids);
+    online = online.filter((c) => keep.has(c.id));
+  }
+  if (online.length === 0) throw variantError(model, 'cpuset', 'the variant leaves no CPU online', 'at least one online CPU', JSON.stringify(merged));
+  const home = merged.globalsHomeNode ?? model.globalsHomeNode;
+  if (home >= model.numaNodes) {
+    throw variantError(model, 'globalsHomeNode', `NUMA node ${home} does not exist on ${model.variantOf ?? model.name}`, `a node 0-${model.numaNodes - 1}`, String(home));
+  }
+  const name = `${model.name}${variantSuffix(variant, model.globalsHomeNode)}`;
+  const topology = model.kind === 'mesh' ? new MeshTopology(model, name, possible, online, home) : new ChipletTopology(model, name, possible, online, home);
+  return Object.freeze(topology);
+}

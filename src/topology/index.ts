@@ -1,0 +1,19 @@
+/**
+ * The topology layer: machine model files in, frozen Topology objects out.
+ * Import from here rather than from the individual modules.
+ */
+export * from './topology.js';
+export { buildTopology, variantSuffix } from './build.js';
+export { importC2cMatrix, parseC2cCsv } from './c2c.js';
+export { DEFAULT_MODELS_DIR, findMachineModel, listMachineModels, loadMachineModel, parseMachineSpec, resolveMachine, type MachineSpec } from './load.js';
+export {
+  MachineFamilySchema,
+  MachineFileSchema,
+  MachineVariantFileSchema,
+  VariantSpecSchema,
+  type Basis,
+  type C2cMatrix,
+  type MachineModel,
+  type Sourced,
+  type VariantSpec,
+} from './schema.js';

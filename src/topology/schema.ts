@@ -1,0 +1,284 @@
+/**
+ * The schema of a machine model file (models/machines/*.yaml), and the
+ * resolved `MachineModel` the loader hands to `buildTopology`.
+ *
+ * A file is either a full family (topology, latencies, coherence costs, price)
+ * or a variant of another family (`variantOf` + `variant`), so "r5.metal with
+ * one socket" needs no copied numbers. Every number that comes from outside
+ * carries `basis` (measured / proxy / published / estimate / calibrated) and a
+ * free-text `source`, so a reader can tell measured data from guesses.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Duration } from '../input/schema.js';
+import type { CoherenceKind } from './topology.js';
+
+const closed = { additionalProperties: false } as const;
+
+export const BasisSchema = Type.Union(
+  [Type.Literal('measured'), Type.Literal('proxy'), Type.Literal('published'), Type.Literal('estimate'), Type.Literal('calibrated')],
+  {
+    description:
+      'How the number was obtained: measured on the CPU this family ships, measured on a proxy CPU, taken from a published figure, estimated, or calibrated (fitted to a target).',
+  },
+);
+export type Basis = Static<typeof BasisSchema>;
+
+const SourceText = Type.String({ minLength: 1, description: 'Where the number comes from: file and row, paper, or "calibrated: fitted to ...".' });
+
+export const SourcedDurationSchema = Type.Object(
+  {
+    value: Duration({ description: 'The time, with a unit (e.g. "7.6 ns").' }),
+    basis: BasisSchema,
+    source: SourceText,
+  },
+  { ...closed, description: 'A time with its provenance.' },
+);
+
+export const SourcedFactorSchema = Type.Object(
+  {
+    value: Type.Number({ minimum: 1, description: 'Dimensionless factor, >= 1.' }),
+    basis: BasisSchema,
+    source: SourceText,
+  },
+  { ...closed, description: 'A dimensionless factor with its provenance.' },
+);
+
+export const AdditiveCostSchema = Type.Object(
+  {
+    base: Duration({ description: 'Constant c of the additive fit L(i,j) = c + a_i + a_j (ns unit required).' }),
+    offsetMax: Type.Optional(
+      Duration({
+        description:
+          'Upper end A of the per-core offset a_i ~ Uniform[0, A], drawn once per physical core from a fixed seed; the class median is then about c + A.',
+        default: '0 ns',
+      }),
+    ),
+    basis: BasisSchema,
+    source: SourceText,
+  },
+  { ...closed, description: 'One-way cache-line transfer cost of a distance class, as the additive mesh fit c + a_i + a_j.' },
+);
+
+export const CrossDomainCostSchema = Type.Object(
+  {
+    sameGroup: Duration({ description: 'Transfer between two L3 domains of the same group (quadrant) of one socket, line homed on that socket.' }),
+    otherGroup: Duration({ description: 'Transfer between L3 domains in different groups of one socket, line homed on that socket.' }),
+    groupSize: Type.Optional(Type.Integer({ minimum: 1, description: 'L3 domains per group (quadrant); consecutive domains form a group.', default: 1 })),
+    basis: BasisSchema,
+    source: SourceText,
+  },
+  { ...closed, description: 'Chiplet transfer between two L3 domains (CCDs) of one socket through the IO die.' },
+);
+
+export const PerCpuReadSchema = Type.Object(
+  {
+    local: Duration({ description: 'Reading one per-CPU counter line owned by a CPU of the same socket.' }),
+    remote: Duration({ description: 'Reading one per-CPU counter line owned by a CPU of another socket (a cross-socket miss).' }),
+    basis: BasisSchema,
+    source: SourceText,
+  },
+  { ...closed, description: 'Cost of for_each_possible_cpu() sums: one line per CPU.' },
+);
+
+export const ProxyLayoutSchema = Type.Object(
+  {
+    c2c: Type.String({ minLength: 1, description: 'Path of a core-to-core-latency CSV, relative to the repository root (e.g. "data/c2c/AWS Graviton3.csv").' }),
+    sockets: Type.Integer({ minimum: 1, description: 'Sockets of the measured machine.' }),
+    coresPerSocket: Type.Integer({ minimum: 1, description: 'Physical cores per socket of the measured machine.' }),
+    threadsPerCore: Type.Integer({ minimum: 1, maximum: 2, description: 'Hardware threads per core present in the CSV.' }),
+    l3DomainsPerSocket: Type.Optional(Type.Integer({ minimum: 1, description: 'L3 domains per socket of the measured machine.', default: 1 })),
+    note: Type.Optional(Type.String({ description: 'Why this file stands for the family (proxy reasoning).' })),
+  },
+  { ...closed, description: 'A measured matrix the model is checked against, with the layout of the machine it was measured on.' },
+);
+export type ProxyLayout = Static<typeof ProxyLayoutSchema>;
+
+export const PriceSchema = Type.Object(
+  {
+    usdPerHour: Type.Number({ exclusiveMinimum: 0, description: 'On-demand list price in US dollars per hour (us-east-1, Linux).' }),
+    date: Type.String({ pattern: '^\\d{4}-\\d{2}(-\\d{2})?$', description: 'When the price was read (YYYY-MM or YYYY-MM-DD).', expected: 'a date such as "2025-06" or "2025-06-01"' }),
+    source: SourceText,
+  },
+  { ...closed, description: 'Price for planning.' },
+);
+
+export const VariantSpecSchema = Type.Object(
+  {
+    smt: Type.Optional(Type.Boolean({ description: 'false: hyper-threading off via CPU options (only thread 0 of each core exists).', default: true })),
+    sockets: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1, description: 'Sockets whose CPUs are online for the workload (all CPUs stay possible).' })),
+    cpuset: Type.Optional(Type.String({ description: 'Linux CPU list of the CPUs the workload may use, e.g. "0-23,48-71".' })),
+    globalsHomeNode: Type.Optional(Type.Integer({ minimum: 0, description: 'NUMA node whose memory holds kernel globals (overrides the family default).' })),
+  },
+  { ...closed, description: 'A variant of a family: HT off, some sockets only, a cpuset, a different home node.' },
+);
+export type VariantSpec = Static<typeof VariantSpecSchema>;
+
+const Name = Type.String({
+  pattern: '^[a-z0-9][a-z0-9.-]*$',
+  description: 'Family name as AWS spells it (e.g. "m7i.metal-24xl").',
+  expected: 'a lower-case family name such as "m7i.metal-24xl"',
+});
+
+export const MachineFamilySchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String({ description: 'JSON Schema reference for editors.' })),
+    name: Name,
+    description: Type.String({ minLength: 1, description: 'One paragraph: what machine this is and how the numbers were chosen.' }),
+    cpuModel: Type.String({ minLength: 1, description: 'CPU model AWS ships in this family.' }),
+    price: PriceSchema,
+    topology: Type.Object(
+      {
+        coherence: Type.Union([Type.Literal('mesh'), Type.Literal('chiplet')], {
+          description: 'mesh: one L3 and home agent per socket (Intel, Graviton); chiplet: L3 per CCD, homes on the IO die (AMD).',
+        }),
+        sockets: Type.Integer({ minimum: 1, maximum: 8, description: 'Sockets.' }),
+        coresPerSocket: Type.Integer({ minimum: 1, description: 'Physical cores per socket.' }),
+        threadsPerCore: Type.Integer({ minimum: 1, maximum: 2, description: 'Hardware threads per core as shipped.' }),
+        l3DomainsPerSocket: Type.Optional(Type.Integer({ minimum: 1, description: 'L3 domains per socket: 1 on a mesh, the CCD count on a chiplet part.', default: 1 })),
+        numaNodesPerSocket: Type.Optional(Type.Integer({ minimum: 1, description: 'NUMA nodes per socket (more than 1 with sub-NUMA clustering / NPS).', default: 1 })),
+        numbering: Type.Optional(Type.Union([Type.Literal('threads-last'), Type.Literal('siblings-adjacent')], {
+          description:
+            'Linux CPU numbering. threads-last: all first threads socket by socket, then the second threads (cpu i and i + sockets*cores are siblings). siblings-adjacent: 2k and 2k+1 are siblings.',
+          default: 'threads-last',
+        })),
+        globalsHomeNode: Type.Optional(Type.Integer({ minimum: 0, description: 'NUMA node holding kernel globals such as mount_lock (usually 0).', default: 0 })),
+        l3Domains: Type.Optional(
+          Type.Array(Type.String(), {
+            description: 'Explicit CPU lists, one per L3 domain, socket by socket; overrides the generated layout.',
+          }),
+        ),
+        siblings: Type.Optional(
+          Type.Array(Type.String(), {
+            description: 'Explicit CPU lists, one per physical core, naming its hardware threads (e.g. "0,48"); overrides the generated numbering.',
+          }),
+        ),
+      },
+      { ...closed, description: 'Sockets, L3 domains, NUMA nodes, cores, threads, numbering.' },
+    ),
+    latency: Type.Object(
+      {
+        smt: Type.Optional(SourcedDurationSchema),
+        sameDomain: AdditiveCostSchema,
+        crossDomain: Type.Optional(CrossDomainCostSchema),
+        remoteHomeCrossDomain: Type.Optional(SourcedDurationSchema),
+        crossSocket: Type.Optional(AdditiveCostSchema),
+        offsetSeed: Type.Optional(Type.String({ description: 'Seed for the per-core offsets a_i (fixed, so every run sees the same machine).', default: 'locksim' })),
+        costTable: Type.Optional(
+          Type.Object(
+            {
+              c2c: Type.String({ minLength: 1, description: 'Path of a core-to-core-latency CSV (repository-relative) whose pair values replace the class model.' }),
+              source: SourceText,
+            },
+            { ...closed, description: 'A measured matrix used as the cost table; must have one row per possible CPU.' },
+          ),
+        ),
+        calibration: Type.Optional(Type.Array(ProxyLayoutSchema, { description: 'Measured matrices the class medians must match within 10% (a test).', default: [] })),
+      },
+      { ...closed, description: 'One-way cache-line transfer cost by distance class (nviennot core-to-core-latency semantics).' },
+    ),
+    coherence: Type.Object(
+      {
+        homeService: SourcedDurationSchema,
+        fanOutRead: SourcedDurationSchema,
+        socketHopFactor: SourcedFactorSchema,
+        perCpuRead: PerCpuReadSchema,
+        smtSlowdown: SourcedFactorSchema,
+      },
+      { ...closed, description: 'Home-agent and spinner costs used by the lock models.' },
+    ),
+  },
+  { ...closed, description: 'A machine family: topology, measured cache-line costs, coherence costs and price.' },
+);
+export type MachineFamilyFile = Static<typeof MachineFamilySchema>;
+
+export const MachineVariantFileSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String({ description: 'JSON Schema reference for editors.' })),
+    name: Name,
+    description: Type.String({ minLength: 1, description: 'What this variant models and why.' }),
+    variantOf: Type.String({ minLength: 1, description: 'Name of the family this is a variant of.' }),
+    variant: VariantSpecSchema,
+    price: Type.Optional(PriceSchema),
+  },
+  { ...closed, description: 'A named variant of another family, without copying its numbers.' },
+);
+export type MachineVariantFile = Static<typeof MachineVariantFileSchema>;
+
+/** What editors see: either shape. The loader picks the shape by the presence of `variantOf`. */
+export const MachineFileSchema = Type.Union([MachineFamilySchema, MachineVariantFileSchema], {
+  title: 'locksim machine model',
+  description: 'A machine family (topology, latencies, price) or a named variant of one.',
+});
+
+/** A time with its provenance, resolved to ns. */
+export interface Sourced {
+  readonly value: number;
+  readonly basis: Basis;
+  readonly source: string;
+}
+
+export interface AdditiveCost {
+  readonly baseNs: number;
+  readonly offsetMaxNs: number;
+  readonly basis: Basis;
+  readonly source: string;
+}
+
+export interface CrossDomainCost {
+  readonly sameGroupNs: number;
+  readonly otherGroupNs: number;
+  readonly groupSize: number;
+  readonly basis: Basis;
+  readonly source: string;
+}
+
+export interface C2cMatrix {
+  /** Number of logical CPUs (rows) in the file. */
+  readonly cpus: number;
+  /** Symmetric, diagonal 0, NaN where the file has no value. */
+  readonly latencyNs: readonly (readonly number[])[];
+}
+
+/** A machine model file, validated and resolved (durations in ns, paths absolute). */
+export interface MachineModel {
+  readonly name: string;
+  readonly description: string;
+  readonly cpuModel: string;
+  /** The file it was loaded from. */
+  readonly file: string;
+  readonly kind: CoherenceKind;
+  readonly sockets: number;
+  readonly coresPerSocket: number;
+  readonly threadsPerCore: number;
+  readonly domainsPerSocket: number;
+  readonly coresPerDomain: number;
+  readonly nodesPerSocket: number;
+  readonly numaNodes: number;
+  readonly numbering: 'threads-last' | 'siblings-adjacent';
+  readonly globalsHomeNode: number;
+  /** sockets × coresPerSocket × threadsPerCore. */
+  readonly vcpus: number;
+  /** Explicit layout from the file (CPU ids per L3 domain and per core), when given. */
+  readonly explicitLayout?: { readonly domains?: readonly (readonly number[])[]; readonly siblings?: readonly (readonly number[])[] };
+  readonly priceUsdPerHour: number;
+  readonly priceDate: string;
+  readonly priceSource: string;
+  readonly latency: {
+    readonly smt?: Sourced;
+    readonly sameDomain: AdditiveCost;
+    readonly crossDomain?: CrossDomainCost;
+    readonly remoteHomeCrossDomain?: Sourced;
+    readonly crossSocket?: AdditiveCost;
+    readonly offsetSeed: string;
+  };
+  readonly costTable?: { readonly file: string; readonly source: string; readonly matrix: C2cMatrix };
+  readonly calibration: readonly (ProxyLayout & { readonly file: string })[];
+  readonly homeService: Sourced;
+  readonly fanOutRead: Sourced;
+  readonly socketHopFactor: Sourced;
+  readonly perCpuRead: { readonly localNs: number; readonly remoteNs: number; readonly basis: Basis; readonly source: string };
+  readonly smtSlowdown: Sourced;
+  /** Set when the file is a variant of another family. */
+  readonly variantOf?: string;
+  readonly variant?: VariantSpec;
+}

@@ -1,0 +1,342 @@
+/**
+ * A container-launch storm on one node: containers arrive (burst, ramp,
+ * Poisson stream, or staggered the way kubelet starts pods), each runs its
+ * runtime's passes as a thread on a CPU, background readers run alongside,
+ * and deadlines decide which launches failed.
+ *
+ * A failed launch is not aborted: the kubelet gives up on it, but containerd
+ * and runc finish the work (and keep contending), as on a real node.
+ */
+import { Simulation, type ProcessBody, type RandomStream, type RunLimits } from '../engine/index.js';
+import type { Topology } from '../topology/topology.js';
+import { CATEGORY, CATEGORY_COUNT, LOCK_WAITING, ON_CPU, TIME_CATEGORIES } from './accounting.js';
+import { LaunchWorld, type KernelThread } from './launch-world.js';
+import type { LaunchModels } from './load-models.js';
+import type { MechanismSwitches } from './mechanisms.js';
+import type { DistanceClass } from '../topology/topology.js';
+
+export type LayerSpec =
+  | { readonly kind: 'fixed'; readonly value: number }
+  | { readonly kind: 'normal'; readonly mean: number; readonly sd: number; readonly min: number; readonly max: number }
+  | { readonly kind: 'uniform'; readonly min: number; readonly max: number };
+
+export type ArrivalSpec =
+  | { readonly kind: 'burst' }
+  | { readonly kind: 'ramp'; readonly overNs: number }
+  | { readonly kind: 'poisson'; readonly perSecond: number }
+  | { readonly kind: 'staggered'; readonly overNs: number };
+
+export type PlacementPolicy = 'spread' | 'random' | 'compact';
+
+export interface Deadlines {
+  /** The container's health check must pass within this time of its launch starting. */
+  readonly launchNs: number;
+  /** kubelet's runtime request timeout for each CRI request (one runtime pass). */
+  readonly runtimeRequestNs: number;
+  /** A node health check (a D-Bus call to systemd) slower than this fails the launches in progress. */
+  readonly nodeHealthCheckNs: number;
+}
+
+export interface LaunchSpec {
+  readonly containers: number;
+  readonly layers: LayerSpec;
+  readonly arrival: ArrivalSpec;
+  readonly placement: PlacementPolicy;
+  readonly deadlines: Deadlines;
+  /** Simulated time after which unfinished launches count as failed. */
+  readonly horizonNs: number;
+  readonly mechanisms: MechanismSwitches;
+  /** Interval of the mount-table samples, ns. */
+  readonly sampleEveryNs: number;
+}
+
+export type FailureReason = 'launch-deadline' | 'runtime-request-timeout' | 'node-health-check' | 'unfinished';
+
+export interface ContainerResult {
+  readonly index: number;
+  readonly layers: number;
+  readonly startNs: number;
+  /** Null when the launch had not finished at the horizon. */
+  readonly latencyNs: number | null;
+  readonly failed: boolean;
+  readonly reason: FailureReason | null;
+  readonly mountOps: number;
+  readonly syscalls: number;
+  /** Calls per syscall name (outermost syscalls only). */
+  readonly syscallCounts: Readonly<Record<string, number>>;
+  /** ns per time category (TIME_CATEGORIES order). */
+  readonly timeNs: readonly number[];
+}
+
+export interface LockResult {
+  readonly name: string;
+  readonly acquisitions: number;
+  readonly contendedAcquisitions: number;
+  readonly meanWaitNs: number;
+  readonly maxWaitNs: number;
+  readonly meanHoldNs: number;
+  readonly maxHoldNs: number;
+  readonly spinNs: number;
+  readonly sleepNs: number;
+  readonly handoffsByClass: Readonly<Record<DistanceClass, number>>;
+}
+
+export interface LaunchRunResult {
+  readonly seed: string;
+  readonly machine: string;
+  readonly runtime: string;
+  readonly containers: ContainerResult[];
+  readonly locks: LockResult[];
+  readonly pathInit: { reads: number; spunReads: number; spinNs: number; retries: number };
+  readonly rcu: { gracePeriods: number; meanGracePeriodNs: number; maxGracePeriodNs: number; heldOpen: number; callers: number };
+  readonly background: Record<string, number>;
+  readonly mountTable: { maxHostMounts: number; maxSystemMounts: number; maxReceivers: number; maxWindow: number; samples: { timeNs: number; hostMounts: number; systemMounts: number; receivers: number }[] };
+  readonly scheduler: { runQueueWaitNs: number; maxRunQueueLength: number };
+  readonly folded: { stack: string[]; weight: number }[];
+  readonly endNs: number;
+  readonly events: number;
+}
+
+function drawLayers(spec: LayerSpec, stream: RandomStream, heterogeneous: boolean): number {
+  switch (spec.kind) {
+    case 'fixed':
+      return spec.value;
+    case 'normal':
+      if (!heterogeneous) return Math.round(spec.mean);
+      return Math.min(spec.max, Math.max(spec.min, Math.round(stream.normal(spec.mean, spec.sd))));
+    case 'uniform':
+      if (!heterogeneous) return Math.round((spec.min + spec.max) / 2);
+      return spec.min + stream.integer(spec.max - spec.min + 1);
+  }
+}
+
+function arrivalTimes(spec: ArrivalSpec, count: number, stream: RandomStream, heterogeneous: boolean): number[] {
+  if (!heterogeneous && spec.kind !== 'poisson') return new Array<number>(count).fill(0);
+  switch (spec.kind) {
+    case 'burst':
+      return new Array<number>(count).fill(0);
+    case 'ramp':
+      return Array.from({ length: count }, (_, i) => (count <= 1 ? 0 : (spec.overNs * i) / (count - 1)));
+    case 'poisson': {
+      const times: number[] = [];
+      let t = 0;
+      for (let i = 0; i < count; i++) {
+        times.push(t);
+        t += stream.exponential(1e9 / spec.perSecond);
+      }
+      return times;
+    }
+    case 'staggered':
+      // Image pulls finish at different times: each pod's runtime work starts uniformly over the window.
+      return Array.from({ length: count }, () => stream.uniform(0, spec.overNs)).sort((a, b) => a - b);
+  }
+}
+
+function preferredCpus(topology: Topology, policy: PlacementPolicy, count: number, stream: RandomStream): number[] {
+  const cpus = topology.cpus.map((c) => c.id);
+  switch (policy) {
+    case 'spread':
+      return Array.from({ length: count }, (_, i) => cpus[i % cpus.length]);
+    case 'compact':
+      return Array.from({ length: count }, () => cpus[0]);
+    case 'random':
+      return Array.from({ length: count }, () => stream.pick(cpus));
+  }
+}
+
+/** Runs one replication of a launch storm and returns plain, JSON-ready results. */
+export function runLaunchStorm(options: {
+  topology: Topology;
+  models: LaunchModels;
+  spec: LaunchSpec;
+  seed: string;
+  limits?: Partial<RunLimits>;
+  kubeletParsePerLineNs?: number;
+}): LaunchRunResult {
+  const { topology, models, spec, seed } = options;
+  const sim = new Simulation({ seed, limits: options.limits });
+  const world = new LaunchWorld({ sim, topology, models, mechanisms: spec.mechanisms });
+  const env = models.node.environment;
+  const heterogeneous = spec.mechanisms.heterogeneity;
+  const starts = arrivalTimes(spec.arrival, spec.containers, sim.random.stream('workload/arrivals'), heterogeneous);
+  const layerStream = sim.random.stream('workload/layers');
+  const layers = starts.map(() => drawLayers(spec.layers, layerStream, heterogeneous));
+  const cpus = preferredCpus(topology, spec.placement, spec.containers, sim.random.stream('workload/placement'));
+  const jitterStream = sim.random.stream('workload/jitter');
+  const nodeParameter = (name: string): number => models.node.parameters.get(name)?.value ?? 0;
+  const jitter = nodeParameter('launch_jitter');
+  const jittered = (ns: number): number => (jitter > 0 && heterogeneous ? ns * jitterStream.uniform(1 - jitter, 1 + jitter) : ns);
+
+  interface LaunchState {
+    thread: KernelThread;
+    startNs: number;
+    endNs: number | null;
+    reason: FailureReason | null;
+  }
+  const launches: LaunchState[] = [];
+  const inProgress = new Set<LaunchState>();
+  let finished = 0;
+
+  const otherWork = world.passNumber('other launch work');
+  function* launch(state: LaunchState): ProcessBody {
+    const thread = state.thread;
+    yield sim.timeout(state.startNs);
+    inProgress.add(state);
+    thread.pass = otherWork;
+    yield* world.sleepOffCpu(thread, jittered(nodeParameter('launch_before')), CATEGORY['off-cpu launch work']);
+    const passes = models.runtime.passes;
+    for (let p = 0; p < passes.length; p++) {
+      thread.pass = p;
+      const passStart = sim.now;
+      yield* world.runSteps(thread, passes[p].steps, 1);
+      world.leaveCpu(thread);
+      if (sim.now - passStart > spec.deadlines.runtimeRequestNs) state.reason ??= 'runtime-request-timeout';
+      thread.pass = otherWork;
+      if (p < passes.length - 1) yield* world.sleepOffCpu(thread, jittered(nodeParameter('launch_between')), CATEGORY['off-cpu launch work']);
+    }
+    yield* world.sleepOffCpu(thread, jittered(nodeParameter('launch_after')), CATEGORY['off-cpu launch work']);
+    state.endNs = sim.now;
+    if (sim.now - state.startNs > spec.deadlines.launchNs) state.reason ??= 'launch-deadline';
+    inProgress.delete(state);
+    finished++;
+  }
+
+  for (let i = 0; i < spec.containers; i++) {
+    const thread = world.newThread(`container-${i}`, layers[i], cpus[i]);
+    thread.propagates = true;
+    const state: LaunchState = { thread, startNs: starts[i], endNs: null, reason: null };
+    launches.push(state);
+    sim.process(launch(state), thread.name);
+  }
+
+  const mountinfoOn = spec.mechanisms.mountinfoReaders;
+  if (mountinfoOn && env.systemd.enabled) sim.process(world.systemdLoop(), 'systemd');
+  if (mountinfoOn && env.kubelet.enabled) sim.process(world.kubeletLoop(options.kubeletParsePerLineNs ?? env.systemd.parsePerLineNs / 4), 'kubelet');
+  if (env.nodeHealthCheck.enabled) {
+    sim.process(
+      (function* healthChecks(): ProcessBody {
+        for (;;) {
+          yield sim.timeout(env.nodeHealthCheck.everyNs);
+          if (finished === spec.containers) return;
+          const askedNs = sim.now;
+          const idle = world.systemdIdle();
+          if (idle !== null) yield idle;
+          const tookNs = sim.now - askedNs;
+          world.background.healthChecks++;
+          if (tookNs > world.background.healthCheckMaxNs) world.background.healthCheckMaxNs = tookNs;
+          if (tookNs > spec.deadlines.nodeHealthCheckNs) {
+            world.background.healthCheckFailures++;
+            for (const state of inProgress) state.reason ??= 'node-health-check';
+          }
+        }
+      })(),
+      'node-health-check',
+    );
+  }
+  sim.process(
+    (function* sampler(): ProcessBody {
+      for (;;) {
+        world.sampleMountTables();
+        if (finished === spec.containers) return;
+        yield sim.timeout(spec.sampleEveryNs);
+      }
+    })(),
+    'mount-table-sampler',
+  );
+
+  // Run until every launch finished or the horizon; background loops never end on their own.
+  const allDone = sim.event();
+  sim.process(
+    (function* watcher(): ProcessBody {
+      while (finished < spec.containers) yield sim.timeout(10_000_000);
+      allDone.succeed();
+    })(),
+    'completion-watch',
+  );
+  while (!allDone.isProcessed && sim.peek() <= spec.horizonNs) {
+    if (!sim.step()) break;
+  }
+  const endNs = sim.now;
+
+  const containers: ContainerResult[] = launches.map((state, index) => {
+    const unfinished = state.endNs === null;
+    const reason: FailureReason | null = unfinished ? (state.reason ?? 'unfinished') : state.reason;
+    return {
+      index,
+      layers: state.thread.layers,
+      startNs: state.startNs,
+      latencyNs: unfinished ? null : state.endNs! - state.startNs,
+      failed: reason !== null,
+      reason,
+      mountOps: state.thread.mountOps,
+      syscalls: state.thread.syscalls,
+      syscallCounts: Object.fromEntries([...state.thread.syscallCounts].sort(([a], [b]) => a.localeCompare(b))),
+      timeNs: Array.from(state.thread.timeNs),
+    };
+  });
+
+  const locks: LockResult[] = [];
+  for (const [name, lock] of world.seqlocks) locks.push(lockResult(name, lock.stats));
+  for (const [name, sem] of world.rwsems) locks.push(lockResult(name, sem.stats));
+  const reader = world.walkLock.readerStats;
+  const rcuStats = world.rcu.stats;
+  return {
+    seed,
+    machine: topology.name,
+    runtime: models.runtime.name,
+    containers,
+    locks,
+    pathInit: { reads: reader.reads, spunReads: reader.spunReads, spinNs: reader.spinNs, retries: reader.retries },
+    rcu: {
+      gracePeriods: rcuStats.gracePeriods,
+      meanGracePeriodNs: rcuStats.meanGpNs,
+      maxGracePeriodNs: rcuStats.maxGpNs,
+      heldOpen: rcuStats.heldOpenGracePeriods,
+      callers: rcuStats.callers,
+    },
+    background: { ...world.background },
+    mountTable: {
+      maxHostMounts: world.maxHostMounts,
+      maxSystemMounts: world.maxSystemMounts,
+      maxReceivers: world.maxReceivers,
+      maxWindow: world.maxWindowCount,
+      samples: world.mountTableSamples.map((s) => ({ ...s })),
+    },
+    scheduler: { runQueueWaitNs: world.scheduler.runQueueWaitNs, maxRunQueueLength: world.scheduler.maxRunQueueLength },
+    folded: world.time.folded('container launch'),
+    endNs,
+    events: sim.eventsProcessed,
+  };
+}
+
+function lockResult(name: string, stats: { acquisitions: number; contendedAcquisitions: number; meanWaitNs: number; maxWaitNs: number; meanHoldNs: number; maxHoldNs: number; spinNs: number; sleepNs: number; handoffsByClass: Record<DistanceClass, number> }): LockResult {
+  return {
+    name,
+    acquisitions: stats.acquisitions,
+    contendedAcquisitions: stats.contendedAcquisitions,
+    meanWaitNs: stats.meanWaitNs,
+    maxWaitNs: stats.maxWaitNs,
+    meanHoldNs: stats.meanHoldNs,
+    maxHoldNs: stats.maxHoldNs,
+    spinNs: stats.spinNs,
+    sleepNs: stats.sleepNs,
+    handoffsByClass: { ...stats.handoffsByClass },
+  };
+}
+
+/** Share of on-CPU mount-path time spent waiting for locks, over a set of containers (R10). */
+export function lockWaitingShare(containers: readonly ContainerResult[]): { waitingNs: number; onCpuNs: number; share: number } {
+  let waitingNs = 0;
+  let onCpuNs = 0;
+  for (const container of containers) {
+    for (let c = 0; c < CATEGORY_COUNT; c++) {
+      if (c === CATEGORY['user work']) continue;
+      if (!ON_CPU.has(c)) continue;
+      onCpuNs += container.timeNs[c];
+      if (LOCK_WAITING.has(c)) waitingNs += container.timeNs[c];
+    }
+  }
+  return { waitingNs, onCpuNs, share: onCpuNs === 0 ? 0 : waitingNs / onCpuNs };
+}
+
+export { TIME_CATEGORIES };

@@ -1,0 +1,138 @@
+/**
+ * Kernel and runtime recipes after loading: trees of steps with every
+ * duration in ns and every parameter reference resolved. The interpreter in
+ * `launch-thread.ts` walks these trees; nothing here runs anything.
+ */
+
+/** Quantities a count may depend on, evaluated when the step runs. */
+export type CountVariable = 'layers' | 'receivers' | 'hostMounts';
+
+/** constant + sum(factor * variable): the only arithmetic a recipe file may write. */
+export interface CountExpression {
+  readonly constant: number;
+  readonly terms: readonly { readonly variable: CountVariable; readonly factor: number }[];
+  /** As written, for messages and reports. */
+  readonly text: string;
+}
+
+/** How long a lock is held, as the sum of the terms the kernel code performs under it. */
+export interface HoldCost {
+  readonly baseNs: number;
+  /** for_each_possible_cpu sum of a per-CPU counter (mnt_get_count / mnt_get_writers). */
+  readonly perCpuSum: boolean;
+  /** Extra time per propagation receiver (commit_tree / umount_tree of each copy). */
+  readonly perReceiverNs: number;
+  /** A per-CPU refcount sum for every receiver's copy too (propagate_mount_busy with flags 0). */
+  readonly perReceiverCpuSum: boolean;
+  /** Extra time per mount in the host table (O(M) walks such as umount_tree of a whole copy). */
+  readonly perHostMountNs: number;
+}
+
+export type LockMode = 'write' | 'read' | 'exclusive';
+export type LockKind = 'seqlock' | 'rwsem';
+
+export type Step =
+  | { readonly kind: 'walk'; readonly count: CountExpression }
+  | { readonly kind: 'cpu'; readonly ns: number; readonly label: string }
+  | { readonly kind: 'sleep'; readonly ns: number; readonly label: string }
+  | {
+      readonly kind: 'lock';
+      readonly lock: string;
+      readonly lockKind: LockKind;
+      readonly mode: LockMode;
+      readonly hold: HoldCost;
+      readonly steps: readonly Step[];
+    }
+  | { readonly kind: 'rcu' }
+  | { readonly kind: 'repeat'; readonly count: CountExpression; readonly batch: number; readonly steps: readonly Step[] }
+  | { readonly kind: 'call'; readonly name: string; readonly procedure: Procedure; readonly countsAsMountOp: boolean }
+  | { readonly kind: 'mounts'; readonly delta: number }
+  | { readonly kind: 'window'; readonly enter: boolean };
+
+/** A named sequence of steps: a syscall from the kernel model or a procedure from a runtime or node model. */
+export interface Procedure {
+  readonly name: string;
+  /** Where it comes from: the kernel code it models, or the runtime code. */
+  readonly models: string;
+  /** True for kernel syscalls (time inside is kernel time); false for user-space procedures. */
+  readonly isSyscall: boolean;
+  steps: readonly Step[];
+}
+
+/** A calibrated or sourced number, kept with its provenance for reports. */
+export interface ModelParameter {
+  readonly name: string;
+  /** ns for durations, plain number otherwise. */
+  readonly value: number;
+  readonly isDuration: boolean;
+  readonly range: readonly [number, number];
+  /** "calibrated: ..." or "source: ..." as written. */
+  readonly provenance: string;
+  readonly calibrated: boolean;
+  /** File the parameter was read from. */
+  readonly file: string;
+}
+
+export interface LockDeclaration {
+  readonly name: string;
+  readonly kind: LockKind;
+  readonly models: string;
+}
+
+export interface KernelModel {
+  readonly name: string;
+  readonly description: string;
+  readonly file: string;
+  readonly locks: readonly LockDeclaration[];
+  readonly parameters: ReadonlyMap<string, ModelParameter>;
+  readonly syscalls: ReadonlyMap<string, Procedure>;
+}
+
+export interface RuntimePass {
+  readonly name: string;
+  /** The CRI request this pass answers (the kubelet runtime request timeout applies to it). */
+  readonly request: string;
+  readonly steps: readonly Step[];
+}
+
+export interface RuntimeModel {
+  readonly name: string;
+  readonly description: string;
+  readonly source: string;
+  readonly file: string;
+  readonly passes: readonly RuntimePass[];
+}
+
+export interface SystemdModel {
+  readonly enabled: boolean;
+  readonly rateLimitBurst: number;
+  readonly rateLimitIntervalNs: number;
+  readonly parsePerLineNs: number;
+}
+
+export interface NodeEnvironment {
+  readonly sandboxedServices: number;
+  readonly baselineHostMounts: number;
+  readonly pathWalksPerCpuPerSecond: number;
+  readonly systemd: SystemdModel;
+  readonly kubelet: { readonly enabled: boolean; readonly mountinfoEveryNs: number };
+  readonly nodeHealthCheck: { readonly enabled: boolean; readonly everyNs: number };
+  readonly contextSwitchNs: number;
+}
+
+export interface NodeModel {
+  readonly name: string;
+  readonly description: string;
+  readonly file: string;
+  readonly parameters: ReadonlyMap<string, ModelParameter>;
+  /** The environment block's numbers as named parameters (overridable like the others). */
+  readonly environmentParameters: ReadonlyMap<string, ModelParameter>;
+  readonly environment: NodeEnvironment;
+}
+
+/** Evaluates a count for the current state; never negative. */
+export function evaluateCount(count: CountExpression, values: Readonly<Record<CountVariable, number>>): number {
+  let total = count.constant;
+  for (const term of count.terms) total += term.factor * values[term.variable];
+  return Math.max(0, Math.round(total));
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { CpuState } from '../../src/coherence/cpu-state.js';
+import { Simulation, type ProcessBody } from '../../src/engine/index.js';
+import { QSpinlock, type KernelContext, type LockProbePayload } from '../../src/kernel/index.js';
+import { machineRepairmanMva } from '../../src/validation/closed-forms.js';
+import { meshTopology, uniformZeroTopology } from '../support/test-topology.js';
+import { range, runClosedLoop } from './closed-loop.js';
+
+const mesh = meshTopology({
+  sockets: 2, coresPerSocket: 8, threadsPerCore: 2, sameDomainNs: 50, crossSocketNs: 130, smtNs: 8,
+  readNs: 15, homeServiceNs: 30, smtSlowdown: 1.2,
+});
+
+describe('QSpinlock', () => {
+  it('never has two holders and serves waiters in request order (random workload, 32 CPUs)', () => {
+    const result = runClosedLoop({
+      topology: mesh, cpus: range(32), makeLock: (c) => new QSpinlock(c, 'q'),
+      meanThinkNs: 500, meanHoldNs: 80, times: 'exponential', durationNs: 2e6, seed: 7, recordOrder: true,
+    });
+    expect(result.safetyViolations).toEqual([]);
+    expect(result.completed).toBeGreaterThan(1000);
+    // FIFO: the n-th acquisition belongs to the n-th request.
+    const n = result.acquireOrder.length;
+    expect(result.acquireOrder).toEqual(result.requestOrder.slice(0, n));
+    expect(result.lock.stats.handoffs).toBeGreaterThan(0);
+  });
+
+  it('matches machine-repairman MVA with zero coherence costs', () => {
+    const customers = 5;
+    const thinkNs = 2000;
+    const holdNs = 400;
+    const result = runClosedLoop({
+      topology: uniformZeroTopology(customers), cpus: range(customers), makeLock: (c) => new QSpinlock(c, 'q'),
+      meanThinkNs: thinkNs, meanHoldNs: holdNs, times: 'exponential', durationNs: 1.5e8, seed: 3,
+    });
+    const mva = machineRepairmanMva(customers, thinkNs, holdNs);
+    expect(result.throughputPerNs / mva.throughput).toBeCloseTo(1, 1);
+    expect(Math.abs(result.throughputPerNs / mva.throughput - 1)).toBeLessThan(0.015);
+    expect(Math.abs(result.meanWaitNs / mva.meanWait - 1)).toBeLessThan(0.02);
+    // Little's law over the closed loop: N = X (Z + W + S).
+    const little = result.throughputPerNs * (result.meanThinkNs + result.meanWaitNs + result.meanHoldNs);
+    expect(Math.abs(little / customers - 1)).toBeLessThan(0.01);
+  });
+
+  it('an uncontended lock costs one line transfer; a handoff one more, queued at the home', () => {
+    const sim = new Simulation({ seed: 1 });
+    const context: KernelContext = { sim, topology: mesh, cpuState: new CpuState(mesh) };
+    const lock = new QSpinlock(context, 'q');
+    const acquired: [number, number][] = [];
+    sim.probes.on<LockProbePayload>('lock/q/acquired', (p) => acquired.push([p.cpu, p.timeNs]));
+    function* user(cpu: number, startNs: number, holdNs: number): ProcessBody {
+      yield sim.timeout(startNs);
+      yield* lock.lock(cpu);
+      yield sim.timeout(holdNs);
+      lock.unlock(cpu);
+    }
+    sim.process(user(1, 0, 100));
+    sim.process(user(2, 10, 100));
+    sim.run();
+    // cpu 1: first touch from the home (30 ns); cpu 2 waits until 130, then a
+    // same-socket transfer of 50 ns (home free since 30).
+    expect(acquired).toEqual([[1, 30], [2, 180]]);
+    expect(lock.line.stats.transfersByClass.domain).toBe(1);
+  });
+
+  it('tryLock fails while held and succeeds when free', () => {
+    const sim = new Simulation({ seed: 1 });
+    const context: KernelContext = { sim, topology: mesh, cpuState: new CpuState(mesh) };
+    const lock = new QSpinlock(context, 'q');
+    const results: boolean[] = [];
+    sim.process((function* () {
+      yield* lock.lock(0);
+      results.push(yield* lock.tryLock(1));
+      lock.unlock(0);
+      results.push(yield* lock.tryLock(1));
+      lock.unlock(1);
+    })());
+    sim.run();
+    expect(results).toEqual([false, true]);
+    expect(lock.isLocked).toBe(false);
+  });
+});

@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TopLevelSpec } from 'vega-lite';
+import {
+  ablationSpec,
+  failureCurveSpec,
+  handoffsSpec,
+  latencyCurveSpec,
+  machineColorScale,
+  machineDomain,
+  mountTableSpec,
+  pauseBenchSpec,
+  renderChart,
+  timeBreakdownSpec,
+} from '../../src/report/index.js';
+import { ablationRows, failureRows, handoffRows, latencyRows, mountTableRows, pauseBenchRows, timeBreakdownRows } from './sample-rows.js';
+
+const specs: [string, TopLevelSpec, string[]][] = [
+  ['latency curve', latencyCurveSpec(latencyRows, { deadlineS: 30 }), ['Launch latency (s)', 'Concurrent container launches', 'health-check deadline 30 s']],
+  ['failure curve', failureCurveSpec(failureRows, { thresholdRate: 0.05 }), ['Failed launches (%)', '5% failure threshold']],
+  ['pause_bench', pauseBenchSpec(pauseBenchRows), ['Latency per acquisition (ns)', 'Threads']],
+  ['pause_bench, log y', pauseBenchSpec(pauseBenchRows, { logY: true }), ['Latency per acquisition (ns, log scale)']],
+  ['time breakdown', timeBreakdownSpec(timeBreakdownRows), ['CPU time (s)', 'spinning on mount_lock']],
+  ['time breakdown, shares', timeBreakdownSpec(timeBreakdownRows, { asShares: true }), ['Share of CPU time (%)']],
+  ['handoffs', handoffsSpec(handoffRows), ['Lock handoffs (count)', 'cross socket']],
+  ['mount table', mountTableSpec(mountTableRows), ['Mounts in the table (count)', 'Simulated time (s)']],
+  ['ablation', ablationSpec(ablationRows), ['p50 launch latency (s)', 'home-agent queue']],
+];
+
+describe('chart specs', () => {
+  let warnings: unknown[][];
+  beforeEach(() => {
+    warnings = [];
+    // vega-lite reports dropped encodings and invalid combinations through console.warn.
+    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each(specs)('%s compiles and renders to SVG with its titles, without vega-lite warnings', async (_name, spec, expectedTexts) => {
+    const { svg, png } = await renderChart(spec, 1);
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const text of expectedTexts) expect(svg).toContain(text);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(warnings).toEqual([]);
+  });
+
+  it('specs are plain JSON (they are written next to the chart as .vl.json)', () => {
+    // Fresh specs: rendering lets vega tag data objects with a symbol id, which JSON drops anyway.
+    for (const spec of [latencyCurveSpec(latencyRows), timeBreakdownSpec(timeBreakdownRows), ablationSpec(ablationRows)]) {
+      expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+    }
+  });
+
+  it('does not keep references to the caller\'s rows', () => {
+    const rows = [{ machine: 'a', containers: 1, p50: 1, p90: 2, p99: 3 }];
+    const spec = latencyCurveSpec(rows);
+    rows[0].p50 = 99;
+    expect((spec as { data: { values: unknown[] } }).data.values).toEqual([{ machine: 'a', containers: 1, p50: 1, p90: 2, p99: 3 }]);
+  });
+
+  it('gives each machine the same colour in every chart, whatever the row order', () => {
+    const fromLatency = machineDomain([...latencyRows].reverse());
+    const fromHandoffs = machineDomain(handoffRows, fromLatency);
+    expect(fromLatency).toEqual(['m7a.24xlarge', 'm7i.metal-24xl', 'r5.metal']);
+    expect(fromHandoffs).toEqual(fromLatency);
+    expect(machineColorScale(fromLatency).range).toEqual(['#4c78a8', '#f58518', '#54a24b']);
+  });
+
+  it('a given machine list fixes legend order, and machines it forgot are appended', () => {
+    expect(machineDomain(handoffRows, ['r5.metal'])).toEqual(['r5.metal', 'm7a.24xlarge']);
+  });
+
+  it('time breakdown keeps categories in the order given', () => {
+    const spec = timeBreakdownSpec(timeBreakdownRows) as { encoding: { color: { scale: { domain: string[] } } } };
+    expect(spec.encoding.color.scale.domain).toEqual(['spinning on mount_lock', 'spinning on namespace_sem', 'critical sections', 'other work']);
+  });
+
+  it('latency curve without a deadline has no rule layer', () => {
+    const spec = latencyCurveSpec(latencyRows, { deadlineS: null }) as { layer: unknown[] };
+    expect(spec.layer).toHaveLength(2);
+  });
+});
