@@ -3,7 +3,7 @@
  * Each metric is computed per seed, then estimated across seeds.
  */
 import { TIME_CATEGORIES } from '../workload/accounting.js';
-import { lockWaitingShare, type LaunchRunResult } from '../workload/container-launch.js';
+import { lockWaitingShare, machineLockWaitingShare, type LaunchRunResult } from '../workload/container-launch.js';
 import type { PauseBenchResult } from '../bench-models/pause-bench.js';
 import type { RunPoint } from '../scenario/types.js';
 import { estimate, mean, percentile } from './statistics.js';
@@ -38,10 +38,13 @@ export function launchMetrics(result: LaunchRunResult): Record<string, number> {
     meanLatencyS: mean(latencies),
     failureRate: containers.filter((c) => c.failed).length / n,
     unfinishedRate: (n - finished.length) / n,
+    mountOps: containers.reduce((sum, c) => sum + c.mountOps, 0),
     mountOpsPerContainer: mean(containers.map((c) => c.mountOps)),
     syscallsPerContainer: mean(containers.map((c) => c.syscalls)),
     bindMountSyscallsPerContainer: mean(containers.map((c) => BIND_MOUNT_SYSCALLS.reduce((sum, name) => sum + (c.syscallCounts[name] ?? 0), 0))),
-    lockWaitingShare: lockWaitingShare(containers).share,
+    lockWaitingShare: machineLockWaitingShare(result).share,
+    launchLockWaitingShare: lockWaitingShare(containers.map((c) => c.timeNs)).share,
+    smtStretchedShare: (result.background.sections ?? 0) === 0 ? 0 : (result.background.stretchedSections ?? 0) / (result.background.sections ?? 1),
     throughputPerS: finished.length === 0 ? 0 : finished.length / (Math.max(...finished.map((c) => c.startNs + c.latencyNs!)) / 1e9),
     maxHostMounts: result.mountTable.maxHostMounts,
     maxSystemMounts: result.mountTable.maxSystemMounts,

@@ -80,6 +80,9 @@ export class CacheLine {
   // Insertion order is the order units began spinning: deterministic, and the
   // order their first requests reached the home.
   private readonly units = new Map<number, SpinningUnit>();
+  private readonly unitStartNs: Float64Array;
+  private readonly unitStamps: Uint32Array;
+  private scheduleStamp = 0;
   private spinners = 0;
   private readSumNs = 0;
 
@@ -89,6 +92,11 @@ export class CacheLine {
     homeNode?: number,
   ) {
     this.homeNode = homeNode ?? context.topology.globalsHomeNode;
+    let maxUnit = 0;
+    for (const cpu of context.topology.possibleCpus) maxUnit = Math.max(maxUnit, context.topology.fanOutUnit(cpu.id));
+    for (const cpu of context.topology.cpus) maxUnit = Math.max(maxUnit, context.topology.fanOutUnit(cpu.id));
+    this.unitStartNs = new Float64Array(maxUnit + 1);
+    this.unitStamps = new Uint32Array(maxUnit + 1);
   }
 
   get spinningUnits(): number {
@@ -183,16 +191,21 @@ export class CacheLine {
   fanOutSchedule(writerCpu: number, atNs?: number): FanOutSchedule {
     const burst = this.fanOut(writerCpu, atNs);
     const writerUnit = this.context.topology.fanOutUnit(writerCpu);
-    const starts = new Map<number, number>();
+    // Start times live in arrays stamped per schedule: no allocation per write.
+    const stamp = ++this.scheduleStamp;
+    const starts = this.unitStartNs;
+    const stamps = this.unitStamps;
     let t = burst.startNs;
     for (const [unit, entry] of this.units) {
       if (unit === writerUnit) continue;
-      starts.set(unit, t);
+      starts[unit] = t;
+      stamps[unit] = stamp;
       t += entry.readNs;
     }
     const localNs = atNs === undefined ? this.context.sim.now : Math.max(atNs, this.context.sim.now);
-    return { ...burst, localNs, readStartNs: (unit) => starts.get(unit) ?? localNs };
+    return { ...burst, localNs, readStartNs: (unit) => (stamps[unit] === stamp ? starts[unit] : localNs) };
   }
+
 
   /** Occupies the home with extra requests (e.g. failed RMWs of TAS spinners). */
   occupyHome(serviceNs: number, atNs?: number): number {

@@ -70,6 +70,7 @@ export class ExpeditedRcu {
   readonly stats = new RcuStats();
   private readonly readSideDepth: Int32Array;
   private current: GracePeriod | null = null;
+  private anonymousHoldoutUntilNs = 0;
   private next: GracePeriod | null = null;
   private readonly gpStartProbe: Probe<GracePeriodProbePayload>;
   private readonly gpEndProbe: Probe<GracePeriodProbePayload>;
@@ -98,6 +99,15 @@ export class ExpeditedRcu {
 
   isInReadSide(cpu: number): boolean {
     return this.readSideDepth[cpu] > 0;
+  }
+
+  /**
+   * Read-side sections whose CPUs are not tracked one by one (the launch
+   * model's background path walkers spinning through a write section): any
+   * grace period that starts before `timeNs` cannot end before it.
+   */
+  holdOpenUntil(timeNs: number): void {
+    if (timeNs > this.anonymousHoldoutUntilNs) this.anonymousHoldoutUntilNs = timeNs;
   }
 
   /** rcu_read_lock(). */
@@ -145,7 +155,10 @@ export class ExpeditedRcu {
     if (this.gpStartProbe.active) {
       this.gpStartProbe.emit({ rcu: this.name, timeNs: sim.now, callers: gp.callers, holdouts: gp.holdouts.size });
     }
-    sim.timeout(this.durationNs).addCallback(() => {
+    // Untracked holdouts present at the start extend the minimum duration to when they leave.
+    const minimumNs = Math.max(this.durationNs, this.anonymousHoldoutUntilNs - sim.now);
+    if (minimumNs > this.durationNs) this.stats.heldOpenGracePeriods++;
+    sim.timeout(minimumNs).addCallback(() => {
       gp.durationDone = true;
       if (gp.holdouts.size === 0) this.end(gp);
       else this.stats.heldOpenGracePeriods++;

@@ -66,6 +66,15 @@ export interface Expectation {
   readonly over: 'mean' | 'every-seed';
   /** A known gap: reported, never fails the check (with the reason). */
   readonly knownGap?: string;
+  /**
+   * Indices of the points `where` selected, bound at load time (the loader
+   * always sets it; without it, points are matched by coordinates).
+   */
+  readonly points?: readonly number[];
+  /** For a metric target: the point each entry of `points` is compared with (same order). */
+  readonly targetPoints?: readonly number[];
+  /** Line of the expectation in its file, for reports. */
+  readonly line?: number;
 }
 
 export interface ResolvedScenario {

@@ -70,9 +70,16 @@ export class BackgroundStats {
   prependPathRetries = 0;
   backgroundSpinners = 0;
   backgroundSpinNs = 0;
+  /** CPU time of other processes' path lookups over the run (not spinning). */
+  backgroundWalkNs = 0;
   healthChecks = 0;
   healthCheckFailures = 0;
   healthCheckMaxNs = 0;
+  /** Critical sections that ran stretched because an SMT sibling of the holder was busy, and all sections. */
+  stretchedSections = 0;
+  sections = 0;
+  /** On-CPU time of the background readers (systemd, kubelet) per category. */
+  readonly readerTimeNs = new Float64Array(CATEGORY_COUNT);
 }
 
 const LINES_PARAMETER = 'mountinfo_lines_per_read';
@@ -109,6 +116,9 @@ export class LaunchWorld {
   private readonly threadOnCpu: (KernelThread | null)[];
   private readonly perCpuSumNs: Float64Array;
   private readonly walkNs: number;
+  get walkTimeNs(): number {
+    return this.walkNs;
+  }
   private readonly syscallUserNs: number;
   private readonly prependPathWindowNs: number;
   private readonly mountinfoLineNs: number;
@@ -120,11 +130,11 @@ export class LaunchWorld {
   private systemdParsing = false;
   private readonly systemdIdleWaiters = new Deque<SimEvent>();
   private threadIds = 0;
-  private walkerStamp = 0;
-  private readonly unitStamp: Uint32Array;
-  /** Fan-out unit of each online CPU (index order), and each unit's re-read cost at the home. */
-  private readonly walkerUnits: Int32Array;
+  /** Per fan-out unit: its share of the online CPUs and its re-read cost at the home. */
+  private readonly unitCpuShare: Float64Array;
   private readonly unitReadNs: Float64Array;
+  /** expectedFanOutNs[k]: home time of the re-reads when k walkers spin (all units). */
+  private readonly expectedFanOutNs: Float64Array;
   private readonly countScratch: Record<CountVariable, number> = { layers: 0, receivers: 0, hostMounts: 0 };
 
   constructor(options: LaunchWorldOptions) {
@@ -190,10 +200,21 @@ export class LaunchWorld {
     this.walkerStream = sim.random.stream('background/path-walkers');
     let maxUnit = 0;
     for (const cpu of topology.cpus) maxUnit = Math.max(maxUnit, topology.fanOutUnit(cpu.id));
-    this.unitStamp = new Uint32Array(maxUnit + 1);
-    this.walkerUnits = Int32Array.from(topology.cpus, (cpu) => topology.fanOutUnit(cpu.id));
+    this.unitCpuShare = new Float64Array(maxUnit + 1);
     this.unitReadNs = new Float64Array(maxUnit + 1);
-    for (const unit of this.walkerUnits) this.unitReadNs[unit] = topology.fanOutReadNs(unit, this.walkLock.line.homeNode);
+    for (const cpu of topology.cpus) {
+      const unit = topology.fanOutUnit(cpu.id);
+      this.unitCpuShare[unit] += 1 / topology.cpus.length;
+      this.unitReadNs[unit] = topology.fanOutReadNs(unit, this.walkLock.line.homeNode);
+    }
+    this.expectedFanOutNs = new Float64Array(topology.cpus.length + 1);
+    for (let k = 1; k <= topology.cpus.length; k++) {
+      let total = 0;
+      for (let unit = 0; unit <= maxUnit; unit++) {
+        if (this.unitCpuShare[unit] > 0) total += (1 - Math.pow(1 - this.unitCpuShare[unit], k)) * this.unitReadNs[unit];
+      }
+      this.expectedFanOutNs[k] = total;
+    }
     this.hostMounts = env.baselineHostMounts;
     this.maxHostMounts = this.hostMounts;
     this.systemMounts = env.baselineHostMounts * (1 + this.serviceReceivers());
@@ -248,6 +269,7 @@ export class LaunchWorld {
   account(thread: KernelThread, category: number, ns: number): void {
     if (ns <= 0) return;
     thread.timeNs[category] += ns;
+    if (thread.layers === 0) this.background.readerTimeNs[category] += ns;
     this.time.add(thread.pass, thread.procedure, category, ns);
   }
 
@@ -318,25 +340,52 @@ export class LaunchWorld {
     return ns;
   }
 
+  /**
+   * Runs a step tree as `thread`. Iterative over an explicit frame stack
+   * rather than recursive generators: every resume of a process passes
+   * through each delegating generator, so a recursion as deep as the recipe
+   * (pass, procedure, syscall, repeat, lock) would cost that depth per event.
+   */
   *runSteps(thread: KernelThread, steps: readonly Step[], scale: number): ProcessBody {
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i];
+    const stack: Frame[] = [plainFrame(steps, scale)];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.index >= frame.steps.length) {
+        if (frame.kind === FRAME_REPEAT && frame.remaining > 0) {
+          frame.remaining--;
+          frame.index = 0;
+          continue;
+        }
+        stack.pop();
+        if (frame.kind === FRAME_SYSCALL) yield* this.exitSyscall(thread);
+        else if (frame.kind === FRAME_LOCK) this.releaseLock(thread, frame.lock!);
+        continue;
+      }
+      const step = frame.steps[frame.index++];
+      const stepScale = frame.scale;
       switch (step.kind) {
         case 'walk': {
           const walks = this.count(step.count, thread);
-          for (let w = 0; w < walks; w++) yield* this.walk(thread, scale);
+          for (let w = 0; w < walks; w++) yield* this.walk(thread, stepScale);
           break;
         }
-        case 'cpu':
-          yield* this.work(thread, step.ns * scale, thread.procedure === 0 ? CATEGORY['user work'] : CATEGORY['kernel work']);
+        case 'cpu': {
+          const ns = step.ns * stepScale;
+          if (ns <= 0) break;
+          if (thread.cpu < 0) yield* this.runOnCpu(thread);
+          yield this.sim.timeout(ns);
+          this.account(thread, thread.procedure === 0 ? CATEGORY['user work'] : CATEGORY['kernel work'], ns);
           break;
+        }
         case 'sleep':
-          yield* this.sleepOffCpu(thread, step.ns * scale, CATEGORY['off-cpu launch work']);
+          yield* this.sleepOffCpu(thread, step.ns * stepScale, CATEGORY['off-cpu launch work']);
           break;
-        case 'lock':
-          if (step.lockKind === 'seqlock') yield* this.seqlockSection(thread, step, scale);
-          else yield* this.rwsemSection(thread, step, scale);
+        case 'lock': {
+          const held = yield* this.acquireLock(thread, step, stepScale);
+          if (step.steps.length === 0) this.releaseLock(thread, held);
+          else stack.push({ kind: FRAME_LOCK, steps: step.steps, index: 0, scale: stepScale, remaining: 0, lock: held });
           break;
+        }
         case 'rcu':
           yield* this.gracePeriod(thread);
           break;
@@ -346,13 +395,23 @@ export class LaunchWorld {
           // A long loop runs as `batch` iterations, each standing for total/batch of them:
           // the same lock hold time with fewer releases (under-counts handoffs, on purpose).
           const iterations = Math.min(total, step.batch);
-          const innerScale = (scale * total) / iterations;
-          for (let r = 0; r < iterations; r++) yield* this.runSteps(thread, step.steps, innerScale);
+          stack.push({ kind: FRAME_REPEAT, steps: step.steps, index: 0, scale: (stepScale * total) / iterations, remaining: iterations - 1, lock: null });
           break;
         }
-        case 'call':
-          yield* this.call(thread, step.procedure, step.countsAsMountOp, scale);
+        case 'call': {
+          if (step.countsAsMountOp) thread.mountOps++;
+          const procedure = step.procedure;
+          if (!procedure.isSyscall || thread.procedure !== 0) {
+            stack.push(plainFrame(procedure.steps, stepScale));
+            break;
+          }
+          if (thread.cpu < 0) yield* this.runOnCpu(thread);
+          thread.syscalls++;
+          thread.syscallCounts.set(procedure.name, (thread.syscallCounts.get(procedure.name) ?? 0) + 1);
+          thread.procedure = this.procedureIndex.get(procedure) ?? 0;
+          stack.push({ kind: FRAME_SYSCALL, steps: procedure.steps, index: 0, scale: stepScale, remaining: 0, lock: null });
           break;
+        }
         case 'mounts':
           this.changeHostMounts(thread, step.delta);
           break;
@@ -364,24 +423,23 @@ export class LaunchWorld {
     }
   }
 
-  *call(thread: KernelThread, procedure: Procedure, countsAsMountOp: boolean, scale: number): ProcessBody {
-    if (countsAsMountOp) thread.mountOps++;
-    if (!procedure.isSyscall || thread.procedure !== 0) {
-      yield* this.runSteps(thread, procedure.steps, scale);
-      return;
-    }
-    yield* this.runOnCpu(thread);
-    thread.syscalls++;
-    thread.syscallCounts.set(procedure.name, (thread.syscallCounts.get(procedure.name) ?? 0) + 1);
-    thread.procedure = this.procedureIndex.get(procedure) ?? 0;
-    yield* this.runSteps(thread, procedure.steps, scale);
+  /** Back in user space after a syscall: containerd's own work, and the CPU goes to a waiting thread if any. */
+  private *exitSyscall(thread: KernelThread): ProcessBody {
     thread.procedure = 0;
-    // Back in user space: containerd's own work per syscall, and the CPU goes to a waiting thread if any.
-    if (this.syscallUserNs > 0) yield* this.work(thread, this.syscallUserNs, CATEGORY['user work']);
+    if (this.syscallUserNs > 0) {
+      if (thread.cpu < 0) yield* this.runOnCpu(thread);
+      yield this.sim.timeout(this.syscallUserNs);
+      this.account(thread, CATEGORY['user work'], this.syscallUserNs);
+    }
     if (thread.cpu >= 0 && this.scheduler.runnableWaiting > 0) {
       this.leaveCpu(thread);
       yield* this.runOnCpu(thread);
     }
+  }
+
+  /** Runs a single procedure (used by tests and tools); the same semantics as a `call` step. */
+  *call(thread: KernelThread, procedure: Procedure, countsAsMountOp: boolean, scale: number): ProcessBody {
+    yield* this.runSteps(thread, [{ kind: 'call', name: procedure.name, procedure, countsAsMountOp }], scale);
   }
 
   *work(thread: KernelThread, ns: number, category: number): ProcessBody {
@@ -422,33 +480,32 @@ export class LaunchWorld {
     }
   }
 
-  *seqlockSection(thread: KernelThread, step: Extract<Step, { kind: 'lock' }>, scale: number): ProcessBody {
-    yield* this.runOnCpu(thread);
-    const cpu = thread.cpu;
-    const lock = this.seqlocks.get(step.lock)!;
-    // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
-    const holdsGracePeriod = this.mechanisms.rcuHeldOpen;
-    if (holdsGracePeriod) this.rcu.enterReadSide(cpu);
-    const requestedNs = this.sim.now;
-    if (step.mode === 'write') yield* lock.writeLock(cpu);
-    else yield* lock.lockExclusive(cpu);
-    this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requestedNs);
-    const holdNs = this.cpuState.stretchNs(cpu, this.holdNs(step.hold, thread) * scale);
-    const walkers = step.mode === 'write' ? this.startBackgroundWalkers(cpu, holdNs) : null;
-    if (holdNs > 0) {
-      yield this.sim.timeout(holdNs);
-      this.account(thread, CATEGORY['cs:mount_lock'], holdNs);
+  /**
+   * Takes the lock of a `lock` step and runs its critical section (the hold
+   * time); the caller runs nested steps, then `releaseLock`.
+   */
+  private *acquireLock(thread: KernelThread, step: LockStep, scale: number): ProcessBody<HeldLock> {
+    if (thread.cpu < 0) yield* this.runOnCpu(thread);
+    if (step.lockKind === 'seqlock') {
+      const cpu = thread.cpu;
+      const lock = this.seqlocks.get(step.lock)!;
+      // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
+      if (this.mechanisms.rcuHeldOpen) this.rcu.enterReadSide(cpu);
+      const requestedNs = this.sim.now;
+      if (step.mode === 'write') yield* lock.writeLock(cpu);
+      else yield* lock.lockExclusive(cpu);
+      this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requestedNs);
+      const baseHoldNs = this.holdNs(step.hold, thread) * scale;
+      const holdNs = this.cpuState.stretchNs(cpu, baseHoldNs);
+      this.background.sections++;
+      if (holdNs > baseHoldNs) this.background.stretchedSections++;
+      const walkersFanOutNs = step.mode === 'write' ? this.backgroundWalkersDuring(cpu, holdNs) : 0;
+      if (holdNs > 0) {
+        yield this.sim.timeout(holdNs);
+        this.account(thread, CATEGORY['cs:mount_lock'], holdNs);
+      }
+      return { step, cpu, seqlock: lock, sem: null, walkersFanOutNs };
     }
-    if (step.steps.length > 0) yield* this.runSteps(thread, step.steps, scale);
-    if (step.mode === 'write') {
-      if (walkers !== null) this.endBackgroundWalkers(lock, walkers);
-      lock.writeUnlock(cpu);
-    } else lock.unlockExclusive(cpu);
-    if (holdsGracePeriod) this.rcu.exitReadSide(cpu);
-  }
-
-  *rwsemSection(thread: KernelThread, step: Extract<Step, { kind: 'lock' }>, scale: number): ProcessBody {
-    yield* this.runOnCpu(thread);
     const lockCpu = thread.cpu;
     const sem = this.rwsems.get(step.lock)!;
     const requestedNs = this.sim.now;
@@ -474,9 +531,22 @@ export class LaunchWorld {
       yield this.sim.timeout(stretched);
       this.account(thread, CATEGORY['cs:namespace_sem'], stretched);
     }
-    if (step.steps.length > 0) yield* this.runSteps(thread, step.steps, scale);
-    if (step.mode === 'write') sem.upWrite(lockCpu);
-    else sem.upRead(lockCpu);
+    return { step, cpu: lockCpu, seqlock: null, sem, walkersFanOutNs: 0 };
+  }
+
+  private releaseLock(_thread: KernelThread, held: HeldLock): void {
+    const { step, cpu } = held;
+    if (held.seqlock !== null) {
+      if (step.mode === 'write') {
+        // The background walkers' re-reads occupy the home before the next transfer.
+        if (held.walkersFanOutNs > 0) held.seqlock.line.occupyHome(held.walkersFanOutNs);
+        held.seqlock.writeUnlock(cpu);
+      } else held.seqlock.unlockExclusive(cpu);
+      if (this.mechanisms.rcuHeldOpen) this.rcu.exitReadSide(cpu);
+      return;
+    }
+    if (step.mode === 'write') held.sem!.upWrite(cpu);
+    else held.sem!.upRead(cpu);
   }
 
   *gracePeriod(thread: KernelThread): ProcessBody {
@@ -493,38 +563,27 @@ export class LaunchWorld {
 
   /**
    * Path walks of other processes that arrive during a write section of
-   * `holdNs` spin on mount_lock's line until it ends. Aggregated per section
-   * rather than tracked per walker: the home serves one re-read per distinct
-   * fan-out unit that holds walkers (the writer's own unit is served locally),
-   * and the walkers hold an expedited grace period open until the section
-   * ends, which one representative CPU in a read-side section expresses.
+   * `holdNs` spin on mount_lock's line until it ends. Their number is
+   * Poisson; where they land is taken in expectation: with k walkers on
+   * uniformly chosen CPUs, fan-out unit u holds one with probability
+   * 1 - (1 - p_u)^k, and each unit that does re-reads once through the home
+   * (the writer's own unit is served locally). Returns that home time. The
+   * walkers hold an expedited grace period open until the section ends
+   * (one representative CPU in a read-side section expresses that).
    */
-  private startBackgroundWalkers(writerCpu: number, holdNs: number): BackgroundWalkers | null {
-    if (this.backgroundWalksPerNs === 0 || holdNs <= 0) return null;
+  private backgroundWalkersDuring(writerCpu: number, holdNs: number): number {
+    if (this.backgroundWalksPerNs === 0 || holdNs <= 0) return 0;
     const count = Math.min(poisson(this.walkerStream, this.backgroundWalksPerNs * holdNs), this.topology.cpus.length);
-    if (count === 0) return null;
+    if (count === 0) return 0;
     const writerUnit = this.topology.fanOutUnit(writerCpu);
-    const stamp = ++this.walkerStamp;
-    const units = this.walkerUnits;
-    let fanOutNs = 0;
-    for (let i = 0; i < count; i++) {
-      const unit = units[this.walkerStream.integer(units.length)];
-      if (unit === writerUnit || this.unitStamp[unit] === stamp) continue;
-      this.unitStamp[unit] = stamp;
-      fanOutNs += this.unitReadNs[unit];
-    }
-    const representative = this.topology.cpus[0].id;
-    if (this.mechanisms.rcuHeldOpen) this.rcu.enterReadSide(representative);
+    const writerShare = this.unitCpuShare[writerUnit];
+    const writerHit = writerShare > 0 ? 1 - Math.pow(1 - writerShare, count) : 0;
+    const fanOutNs = this.expectedFanOutNs[count] - writerHit * this.unitReadNs[writerUnit];
     this.background.backgroundSpinners += count;
     // Arrivals are uniform over the section: each walker spins half of it on average.
     this.background.backgroundSpinNs += (count * holdNs) / 2;
-    return { representative, fanOutNs };
-  }
-
-  /** The section ended: the walkers' re-reads occupy the home before the next transfer. */
-  private endBackgroundWalkers(lock: SeqLock, walkers: BackgroundWalkers): void {
-    if (walkers.fanOutNs > 0) lock.line.occupyHome(walkers.fanOutNs);
-    if (this.mechanisms.rcuHeldOpen) this.rcu.exitReadSide(walkers.representative);
+    if (this.mechanisms.rcuHeldOpen) this.rcu.holdOpenUntil(this.sim.now + holdNs);
+    return fanOutNs;
   }
 
   // ---- mount tables and their readers ------------------------------------------
@@ -585,18 +644,17 @@ export class LaunchWorld {
       // prepend_path window; that line retries holding mount_lock (read_seqbegin_or_lock).
       const writes = Math.ceil((lock.sequence - sequence) / 2);
       const retries = this.mechanisms.mountinfoReaders ? Math.min(chunk, writes) : 0;
-      if (retries > 0) {
-        this.background.prependPathRetries += retries;
-        const sections = Math.min(retries, 4);
-        for (let r = 0; r < sections; r++) {
-          const requested = this.sim.now;
-          yield* lock.lockExclusive(thread.cpu);
-          this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requested);
-          const holdNs = (this.prependPathWindowNs * retries) / sections;
-          yield this.sim.timeout(holdNs);
-          this.account(thread, CATEGORY['cs:mount_lock'], holdNs);
-          lock.unlockExclusive(thread.cpu);
-        }
+      // Each retried line takes the spinlock on its own and queues behind the writers every time:
+      // this per-line queue wait is what makes a read of a large table slow under churn.
+      this.background.prependPathRetries += retries;
+      for (let r = 0; r < retries; r++) {
+        const requested = this.sim.now;
+        yield* lock.lockExclusive(thread.cpu);
+        this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requested);
+        const holdNs = this.cpuState.stretchNs(thread.cpu, this.prependPathWindowNs);
+        yield this.sim.timeout(holdNs);
+        this.account(thread, CATEGORY['cs:mount_lock'], holdNs);
+        lock.unlockExclusive(thread.cpu);
       }
       if (sem !== undefined) sem.upRead(lockCpu);
       thread.procedure = previous;
@@ -669,9 +727,36 @@ export class LaunchWorld {
   }
 }
 
-interface BackgroundWalkers {
-  readonly representative: number;
-  readonly fanOutNs: number;
+type LockStep = Extract<Step, { kind: 'lock' }>;
+
+/** A lock taken by `acquireLock`, to be released after its nested steps. */
+interface HeldLock {
+  readonly step: LockStep;
+  /** The CPU the lock was taken on (its identity for release, even if the thread moved). */
+  readonly cpu: number;
+  readonly seqlock: SeqLock | null;
+  readonly sem: RwSemaphore | null;
+  readonly walkersFanOutNs: number;
+}
+
+const FRAME_STEPS = 0;
+const FRAME_REPEAT = 1;
+const FRAME_SYSCALL = 2;
+const FRAME_LOCK = 3;
+
+/** One level of the interpreter's stack: a step list being run, and what ends it. */
+interface Frame {
+  readonly kind: typeof FRAME_STEPS | typeof FRAME_REPEAT | typeof FRAME_SYSCALL | typeof FRAME_LOCK;
+  readonly steps: readonly Step[];
+  index: number;
+  readonly scale: number;
+  /** Iterations of a repeat still to run after this one. */
+  remaining: number;
+  readonly lock: HeldLock | null;
+}
+
+function plainFrame(steps: readonly Step[], scale: number): Frame {
+  return { kind: FRAME_STEPS, steps, index: 0, scale, remaining: 0, lock: null };
 }
 
 /** The marker procedure that mountinfo reads are accounted to. */

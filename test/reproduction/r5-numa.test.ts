@@ -1,0 +1,3 @@
+import { describeCheckScenario } from './check-scenario.js';
+
+describeCheckScenario('r5-numa.yaml');

@@ -1,0 +1,3 @@
+import { describeCheckScenario } from './check-scenario.js';
+
+describeCheckScenario('r9-fixes.yaml');
