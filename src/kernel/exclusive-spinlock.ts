@@ -74,6 +74,23 @@ export abstract class ExclusiveSpinlock {
   }
 
   /**
+   * The uncontended fast path without a process step: if the lock is free,
+   * `cpu` takes it now and the return value is the line transfer it still
+   * has to wait (the caller folds it into its next delay); -1 if taken.
+   * Acquisition is recorded at the request (a wait of 0); the transfer
+   * counts as hold time.
+   */
+  lockNowIfFree(cpu: number): number {
+    if (this.holderCpu >= 0) return -1;
+    const requestedNs = this.context.sim.now;
+    if (this.probes.requested.active) this.probes.requested.emit({ lock: this.name, cpu, timeNs: requestedNs });
+    this.holderCpu = cpu;
+    const delayNs = this.line.transferTo(cpu);
+    this.acquired(cpu, requestedNs, false);
+    return delayNs;
+  }
+
+  /**
    * spin_trylock(): a generator because a successful cmpxchg costs the line
    * transfer; a failed one is charged nothing (the caller's copy of the word
    * shows it taken).

@@ -88,6 +88,23 @@ export class SeqLock {
     this.writerCpu = cpu;
   }
 
+  /** write_seqlock() when the spinlock is free: see ExclusiveSpinlock.lockNowIfFree. */
+  writeLockNowIfFree(cpu: number): number {
+    const delayNs = this.spinlock.lockNowIfFree(cpu);
+    if (delayNs < 0) return -1;
+    this.sequence++;
+    this.writerCpu = cpu;
+    return delayNs;
+  }
+
+  /** __read_seqcount_begin() when the count is even (no spin): returns it; -1 if odd (use readBegin). */
+  readBeginNowIfEven(cpu: number): number {
+    if ((this.sequence & 1) === 1) return -1;
+    this.readerStats.reads++;
+    if (this.readProbe.active) this.readProbe.emit({ lock: this.name, cpu, timeNs: this.context.sim.now, mode: 'read', waitNs: 0 });
+    return this.sequence;
+  }
+
   /** write_sequnlock(): the count turns even, spinning readers re-read, then spin_unlock. */
   writeUnlock(cpu: number): void {
     if (this.writerCpu !== cpu) throw new Error(`${this.name}: cpu ${cpu} ends a write section it does not hold`);

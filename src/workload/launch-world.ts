@@ -464,8 +464,11 @@ export class LaunchWorld {
     const holdsGracePeriod = this.mechanisms.rcuHeldOpen;
     if (holdsGracePeriod) this.rcu.enterReadSide(cpu);
     let startNs = this.sim.now;
-    const sequence = yield* lock.readBegin(cpu);
-    this.account(thread, CATEGORY['spin:path_init'], this.sim.now - startNs);
+    let sequence = lock.readBeginNowIfEven(cpu);
+    if (sequence < 0) {
+      sequence = yield* lock.readBegin(cpu);
+      this.account(thread, CATEGORY['spin:path_init'], this.sim.now - startNs);
+    }
     const walkNs = this.walkNs * scale;
     yield this.sim.timeout(walkNs);
     this.account(thread, CATEGORY.walk, walkNs);
@@ -473,8 +476,10 @@ export class LaunchWorld {
     if (lock.readRetry(sequence)) {
       // -ECHILD: filename_lookup reruns the whole lookup in ref-walk mode, outside RCU.
       startNs = this.sim.now;
-      yield* lock.readBegin(cpu);
-      this.account(thread, CATEGORY['spin:path_init'], this.sim.now - startNs);
+      if (lock.readBeginNowIfEven(cpu) < 0) {
+        yield* lock.readBegin(cpu);
+        this.account(thread, CATEGORY['spin:path_init'], this.sim.now - startNs);
+      }
       yield this.sim.timeout(walkNs);
       this.account(thread, CATEGORY.walk, walkNs);
     }
@@ -492,16 +497,22 @@ export class LaunchWorld {
       // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
       if (this.mechanisms.rcuHeldOpen) this.rcu.enterReadSide(cpu);
       const requestedNs = this.sim.now;
-      if (step.mode === 'write') yield* lock.writeLock(cpu);
-      else yield* lock.lockExclusive(cpu);
-      this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requestedNs);
+      // Uncontended: take it without a process step and fold the line transfer into the hold timer.
+      let transferNs = step.mode === 'write' ? lock.writeLockNowIfFree(cpu) : -1;
+      if (transferNs < 0) {
+        transferNs = 0;
+        if (step.mode === 'write') yield* lock.writeLock(cpu);
+        else yield* lock.lockExclusive(cpu);
+        this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requestedNs);
+      }
       const baseHoldNs = this.holdNs(step.hold, thread) * scale;
       const holdNs = this.cpuState.stretchNs(cpu, baseHoldNs);
       this.background.sections++;
       if (holdNs > baseHoldNs) this.background.stretchedSections++;
       const walkersFanOutNs = step.mode === 'write' ? this.backgroundWalkersDuring(cpu, holdNs) : 0;
-      if (holdNs > 0) {
-        yield this.sim.timeout(holdNs);
+      if (holdNs + transferNs > 0) {
+        yield this.sim.timeout(holdNs + transferNs);
+        this.account(thread, CATEGORY['spin:mount_lock'], transferNs);
         this.account(thread, CATEGORY['cs:mount_lock'], holdNs);
       }
       return { step, cpu, seqlock: lock, sem: null, walkersFanOutNs };
