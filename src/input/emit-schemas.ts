@@ -9,10 +9,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { MachineFileSchema } from '../topology/schema.js';
+import { ScenarioFileSchema } from '../scenario/schema.js';
 
 /** Every file kind with a schema; the scenario loader adds its own here. */
 export const INPUT_KINDS: Readonly<Record<string, TSchema>> = {
   machine: MachineFileSchema,
+  scenario: ScenarioFileSchema,
 };
 
 /** The JSON Schema document for one kind (TypeBox's symbols drop out in JSON). */

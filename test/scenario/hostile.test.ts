@@ -1,0 +1,87 @@
+/**
+ * The malformed corpus (test/fixtures/scenarios/): every file is refused with
+ * one InputError naming the file, the line and the field path, and saying
+ * what was expected; the CLI turns that into exit 2 before anything runs.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/input/errors.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'scenarios');
+
+function errorOf(file: string): InputError {
+  try {
+    loadScenario(join(CORPUS, file));
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error(`${file} loaded, but it is malformed`);
+}
+
+/** file -> [line, field path, message pattern]; line undefined where the file has no line to point at. */
+const CASES: Record<string, [number | undefined, string | undefined, RegExp]> = {
+  'syntax-error.yaml': [5, undefined, /YAML syntax error/],
+  'wrong-type.yaml': [3, 'containers', /invalid value \(expected an integer >= 1 and <= 100000, found "lots"\)/],
+  'unknown-field.yaml': [3, 'contaners', /unknown field `contaners`.*Did you mean `containers`\?/],
+  'missing-field.yaml': [1, 'machine', /missing required field `machine`/],
+  'bad-unit.yaml': [6, 'deadlines.launch', /unknown unit "fortnights"/],
+  'length-for-time.yaml': [5, 'horizon', /"m" is a unit of length, not of duration/],
+  'size-for-time.yaml': [5, 'sampleEvery', /"MiB" is a unit of size, not of duration/],
+  'bare-number-time.yaml': [5, 'deadlines.launch', /a bare number has no unit/],
+  'zero-containers.yaml': [3, 'containers', /value too small/],
+  'negative-layers.yaml': [4, 'layers', /value too small.*found -5/],
+  'negative-duration.yaml': [5, 'arrival.over', /cannot be negative/],
+  'zero-deadline.yaml': [6, 'sweep.deadlines.launch[1]', /longer than zero/],
+  'billion-containers.yaml': [3, 'containers', /value too large.*<= 100000.*found 1000000000\).*at most 100000 containers/],
+  'million-point-sweep.yaml': [6, 'sweep', /expands to 1200000 points \(200 containers x 100 layers x 3 placement x 20 deadlines\.launch\), over the limit of 10000 points.*Split the sweep/],
+  'too-many-runs.yaml': [5, 'seeds', /12 points x 10000 seeds = 120000 runs, over the limit of 100000 runs.*fewer seeds/],
+  'unknown-family.yaml': [2, 'machine', /unknown machine family "r5\.metl".*Did you mean `r5\.metal`\?/],
+  'unknown-family-in-sweep.yaml': [8, 'sweep.machine[1]', /unknown machine family "m7a\.24xlarg".*Did you mean `m7a\.24xlarge`\?/],
+  'unknown-runtime.yaml': [3, 'runtime', /unknown runtime model `containerd-idmp`.*Did you mean `containerd-idmap`\?/],
+  'bad-variant.yaml': [2, 'machine', /unknown machine variant "\+ht-of".*Did you mean `ht-off`\?/],
+  'unknown-parameter.yaml': [6, 'parameters.ml_sectoin', /unknown model parameter `ml_sectoin`.*Did you mean `ml_section`\?/],
+  'where-no-match.yaml': [8, 'expect[0].where', /where matches no point.*containers in \[10, 20, 50\].*found containers=60/],
+  'target-where-no-match.yaml': [10, 'expect[0].below.where', /where matches no point/],
+  'unknown-metric.yaml': [6, 'expect[0].metric', /unknown metric `failurRate`.*Did you mean `failureRate`\?/],
+  'unknown-where-key.yaml': [9, 'expect[0].where.containres', /unknown coordinate `containres`.*Did you mean `containers`\?/],
+  'two-comparators.yaml': [8, 'expect[0].above', /two comparators/],
+  'no-comparator.yaml': [6, 'expect[0]', /no comparator/],
+  'unknown-sweep-key.yaml': [6, 'sweep.contaners', /unknown field path `contaners` in sweep.*Did you mean `containers`\?/],
+  'sweep-value-wrong-type.yaml': [6, 'sweep.containers[1]', /invalid value.*found "many"/],
+  'duplicate-sweep-value.yaml': [6, 'sweep.containers[2]', /appears twice/],
+  'too-many-threads.yaml': [4, 'threads', /value too large.*<= 4096.*at most 4096 threads/],
+  'threads-do-not-fit.yaml': [4, 'threads', /200 threads do not fit m7a\.24xlarge/],
+  'unknown-kind.yaml': [2, 'kind', /unknown scenario kind.*Did you mean `pause-bench`\?/],
+  'path-in-name.yaml': [1, 'name', /invalid value.*found "\.\.\/\.\.\/etc\/passwd"/],
+  'not-a-mapping.yaml': [1, undefined, /a scenario file is a mapping of fields.*found a list/],
+  'empty.yaml': [undefined, undefined, /a scenario file is a mapping of fields.*empty document/],
+  'alias-bomb.yaml': [undefined, undefined, /cannot expand the document/],
+  'layers-normal-missing-sd.yaml': [5, 'layers', /missing required field `sd`/],
+  'layers-bad-inner.yaml': [4, 'layers.max', /invalid value.*found "many"/],
+  'unknown-mechanism.yaml': [6, 'mechanisms.propagaton', /unknown field `propagaton`.*Did you mean `propagation`\?/],
+  'arrival-wrong-field.yaml': [7, 'arrival.perSecond', /`perSecond` does not apply to burst arrivals/],
+};
+
+describe('the malformed scenario corpus', () => {
+  it('has a case for every file, and a file for every case', () => {
+    expect(readdirSync(CORPUS).sort()).toEqual(Object.keys(CASES).sort());
+  });
+
+  for (const [file, [line, path, pattern]] of Object.entries(CASES)) {
+    it(`refuses ${file} with file, line and field path`, () => {
+      const error = errorOf(file);
+      expect(error.detail.file).toBe(join(CORPUS, file));
+      expect(error.detail.line).toBe(line);
+      expect(error.detail.path).toBe(path);
+      const text = error.format();
+      expect(text).toMatch(pattern);
+      expect(text.startsWith(`${join(CORPUS, file)}${line === undefined ? '' : `:${line}`}`)).toBe(true);
+      if (path !== undefined) expect(text).toContain(` ${path}: `);
+      // Every message says what a valid value looks like.
+      expect(error.detail.expected).toBeTruthy();
+    });
+  }
+});
