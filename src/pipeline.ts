@@ -68,22 +68,7 @@ export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<Ru
     models = loadLaunchModels(modelsDir, { kernel: spec.kernel, node: spec.node, runtime: spec.runtime }, spec.parameters);
     modelCache?.set(key, models);
   }
-  const result = runLaunchStorm({
-    topology,
-    models,
-    seed,
-    limits: options.limits,
-    spec: {
-      containers: spec.containers,
-      layers: spec.layers,
-      arrival: spec.arrival,
-      placement: spec.placement,
-      deadlines: spec.deadlines,
-      horizonNs: spec.horizonNs,
-      mechanisms: spec.mechanisms,
-      sampleEveryNs: spec.sampleEveryNs,
-    },
-  });
+  const result = runLaunchStorm({ topology, models, seed, limits: options.limits, spec });
   return { machine: topology.name, output: { kind: 'launch', result } };
 }
 

@@ -5,9 +5,17 @@ import { SimulationLimitError } from '../engine/index.js';
 import type { CommandContext } from './context.js';
 import { registerValidate } from './commands/validate.js';
 import { registerModels } from './commands/models.js';
+import { registerCheck } from './commands/check.js';
+import { registerRun } from './commands/run.js';
+import { registerCompare } from './commands/compare.js';
+import { registerPlan } from './commands/plan.js';
+import { registerReport } from './commands/report.js';
+import { registerAblate } from './commands/ablate.js';
+import { registerSensitivity } from './commands/sensitivity.js';
+import { registerMerge } from './commands/merge.js';
+import { registerBench } from './commands/bench.js';
 
-/** Exit codes: 0 success, 1 checks failed, 2 bad input or usage, 3 a run hit a limit, 70 internal error. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, limit: 3, internal: 70 } as const;
+import { EXIT } from './exit-codes.js';
 
 const context: CommandContext = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -40,7 +48,7 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
 }
 
 type Register = (cli: Argv, ctx: CommandContext) => Argv;
-const commands: Register[] = [registerValidate, registerModels];
+const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerSensitivity, registerBench, registerMerge];
 
 export async function main(argv: string[]): Promise<void> {
   try {

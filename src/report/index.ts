@@ -17,3 +17,21 @@ export { handoffsSpec, type HandoffsRow, type HandoffsOptions } from './charts/h
 export { mountTableSpec, type MountTableRow } from './charts/mount-table.js';
 export { ablationSpec, type AblationRow, type AblationOptions } from './charts/ablation.js';
 export { CHART_CONFIG, MACHINE_PALETTE, machineColorScale, machineDomain, type ChartOptions } from './charts/theme.js';
+export { writeRunReport, rerenderReport, readReportDocuments, type WriteRunOptions } from './write-run.js';
+export {
+  resolvedDocument,
+  resultsDocument,
+  scenarioFromDocument,
+  reportData,
+  reportCharts,
+  reportPage,
+  summaryCsv,
+  headlineTable,
+  headlineRows,
+  HEADLINE_METRICS,
+  RESULTS_BUDGET_BYTES,
+  type ResolvedDocument,
+  type ResultsDocument,
+  type ReportData,
+  type ChartPlan,
+} from './run-report.js';

@@ -4,28 +4,19 @@
  * cell of a sweep; each point runs once per seed.
  */
 import type { MachineSpec } from '../topology/index.js';
-import type { ArrivalSpec, Deadlines, LayerSpec, PlacementPolicy } from '../workload/container-launch.js';
-import type { MechanismSwitches } from '../workload/mechanisms.js';
+import type { LaunchSpec } from '../workload/container-launch.js';
 
 export type ScenarioKind = 'launch' | 'pause-bench';
 
-/** Everything one launch-storm run needs besides the seed. */
-export interface LaunchPointSpec {
+/** Everything one launch-storm run needs besides the seed: the storm itself and the models it runs on. */
+export interface LaunchPointSpec extends LaunchSpec {
   readonly kind: 'launch';
   readonly machine: MachineSpec;
   readonly kernel: string;
   readonly node: string;
   readonly runtime: string;
-  readonly containers: number;
-  readonly layers: LayerSpec;
-  readonly arrival: ArrivalSpec;
-  readonly placement: PlacementPolicy;
-  readonly deadlines: Deadlines;
-  readonly horizonNs: number;
-  readonly mechanisms: MechanismSwitches;
   /** Parameter overrides by name (kernel or node model), value in ns or plain number. */
   readonly parameters: Readonly<Record<string, number>>;
-  readonly sampleEveryNs: number;
 }
 
 /** pause_bench: N threads on one global spinlock. */

@@ -42,6 +42,7 @@ describe('createProgress', () => {
 
   it('appears after one second with done/total and an ETA, then clears on stop', () => {
     const stream = fakeTerminal();
+    const sigintListeners = process.listenerCount('SIGINT');
     const progress = createProgress({ total: 40, label: 'simulating', enabled: true, stream });
     progress.tick(3);
     vi.advanceTimersByTime(999);
@@ -50,6 +51,8 @@ describe('createProgress', () => {
     expect(stream.output()).toContain('simulating [');
     expect(stream.output()).toContain('3/40');
     expect(stream.output()).toContain('ETA');
+    // Ctrl-C must still end the process while the bar is shown.
+    expect(process.listenerCount('SIGINT')).toBe(sigintListeners);
     progress.tick(17);
     vi.advanceTimersByTime(500);
     expect(stream.output()).toContain('20/40 (50%)');

@@ -1,0 +1,219 @@
+/**
+ * `locksim run SCENARIO`: load, run every point once per seed, print the
+ * compact summary table, write the report directory, print where it is.
+ * `locksim compare` (compare.ts) is this with the machine swept.
+ *
+ * Everything the user can get wrong (the file, `--set`, `--seed`, the output
+ * directory) is checked before any simulation time is spent.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { summarizeScenario } from '../../analysis/summarize.js';
+import { InputError } from '../../input/errors.js';
+import type { ScenarioRun } from '../../pipeline.js';
+import { runPointsParallel, SweepInterruptedError } from '../../sweep/pool.js';
+import { interruptOnSignals, resolveShard, runSweep, type SweepOutcome } from '../../sweep/run-sweep.js';
+import { EXIT } from '../exit-codes.js';
+import { ensureWritableDir } from '../../report/atomic.js';
+import { writeRunReport } from '../../report/write-run.js';
+import { loadScenario } from '../../scenario/load.js';
+import type { ResolvedScenario } from '../../scenario/types.js';
+import type { CommandContext } from '../context.js';
+import { commandLine, summaryTable } from '../format.js';
+import { createProgress } from '../progress.js';
+
+/** The version in package.json; written into resolved.json and the page footer. */
+export function locksimVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const SEED_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Seeds from `--seed S` and a count: S, S+1, ... when S is a whole number,
+ * else S-1, S-2, ... (just S for one seed).
+ */
+export function seedList(seed: string, count: number): string[] {
+  if (!SEED_PATTERN.test(seed)) {
+    throw new InputError('invalid seed', { file: '--seed', expected: 'letters, digits, ".", "_" and "-", e.g. 42 or nightly-7', found: JSON.stringify(seed) });
+  }
+  if (/^\d+$/.test(seed) && Number.isSafeInteger(Number(seed) + count)) return Array.from({ length: count }, (_, i) => String(Number(seed) + i));
+  return count === 1 ? [seed] : Array.from({ length: count }, (_, i) => `${seed}-${i + 1}`);
+}
+
+export interface ScenarioArgs {
+  readonly scenario: string;
+  readonly set?: readonly string[];
+  readonly seed?: string;
+  readonly seeds?: number;
+  readonly modelsDir?: string;
+}
+
+/** Loads the scenario with `--set`, `--seeds` and `--seed` applied (all errors are InputErrors). */
+export function loadRunScenario(args: ScenarioArgs): ResolvedScenario {
+  const set = [...(args.set ?? [])];
+  const loaded = loadScenario(args.scenario, { set, seeds: args.seeds, modelsDir: args.modelsDir });
+  if (args.seed === undefined) return loaded;
+  const seeds = seedList(args.seed, args.seeds ?? loaded.seeds.length);
+  // Quoted YAML strings: a seed like "007" must stay a string, not become the number 7.
+  return loadScenario(args.scenario, { set: [...set, `seeds=[${seeds.map((s) => JSON.stringify(s)).join(', ')}]`], modelsDir: args.modelsDir });
+}
+
+/**
+ * Runs every (point, seed) on `jobs` threads (sweep/pool.ts; 1: in this
+ * thread) and summarizes. Same seeds, same bytes as pipeline.runScenario,
+ * whatever the job count.
+ */
+export async function runScenarioJobs(scenario: ResolvedScenario, options: { jobs?: number; onProgress?: (done: number, total: number) => void; modelsDir?: string } = {}): Promise<ScenarioRun> {
+  const points = await runPointsParallel(scenario, { jobs: options.jobs, onProgress: options.onProgress, modelsDir: options.modelsDir });
+  return { scenario, points, summary: summarizeScenario(scenario.name, scenario.seeds, points) };
+}
+
+export interface RunCommandOptions extends ScenarioArgs {
+  readonly out?: string;
+  readonly quiet?: boolean;
+  readonly json?: boolean;
+  readonly jobs?: number;
+  /** The canonical command line, for "how to reproduce". */
+  readonly command: string;
+  /** Default output directory when `out` is not given: reports/<name><suffix>. */
+  readonly outSuffix?: string;
+  /** `I/N`: run every N-th point from I and write a partial result (merge with `locksim merge`). */
+  readonly shard?: string;
+  /** Require a shard from the environment (Kubernetes Indexed Job, Slurm array). */
+  readonly shardFromEnv?: boolean;
+  /** Directory of the run journal; finished runs survive an interruption. */
+  readonly checkpoint?: string;
+  /** Continue from the journal instead of starting over. */
+  readonly resume?: boolean;
+}
+
+/** The body of `run` and `compare`: returns the report's index.html path. */
+export async function executeRun(options: RunCommandOptions, context: CommandContext): Promise<string> {
+  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) {
+    throw new InputError('invalid job count', { file: '--jobs', expected: 'a whole number of threads, 1 or more', found: String(options.jobs) });
+  }
+  const scenario = loadRunScenario(options);
+  const outDir = options.out ?? join('reports', `${scenario.name}${options.outSuffix ?? ''}`);
+  // Without --shard, a scheduler's array index in the environment selects the shard (issue 9).
+  const shard = resolveShard({ shard: options.shard, requireEnvironment: options.shardFromEnv }, process.env);
+  await ensureWritableDir(outDir);
+  const checkpointDir = options.checkpoint ?? (options.resume === true ? join(outDir, shard === undefined ? 'checkpoint' : `checkpoint-${shard.index}-of-${shard.count}`) : undefined);
+  const total = scenario.points.length * scenario.seeds.length;
+  const progress = createProgress({ total, label: `${scenario.name}`, enabled: context.isTty && process.stderr.isTTY === true && options.quiet !== true });
+  const interrupt = interruptOnSignals();
+  let shown = 0;
+  let outcome: SweepOutcome;
+  try {
+    outcome = await runSweep(scenario, outDir, {
+      jobs: options.jobs,
+      modelsDir: options.modelsDir,
+      shard,
+      command: options.command,
+      signal: interrupt.signal,
+      checkpoint: checkpointDir === undefined ? undefined : { dir: checkpointDir, resume: options.resume === true },
+      onProgress: (done) => {
+        // Resumed runs count as done from the start; the bar moves by the difference.
+        progress.tick(done - shown);
+        shown = done;
+      },
+    });
+  } catch (error) {
+    if (error instanceof SweepInterruptedError) {
+      progress.stop();
+      context.err(`locksim: ${error.message}`);
+      context.fail(EXIT.interrupted);
+      return '';
+    }
+    throw error;
+  } finally {
+    interrupt.dispose();
+    progress.stop();
+  }
+  if (outcome.kind === 'partial') {
+    context.out(`shard ${outcome.partial.shard.index}/${outcome.partial.shard.count}: ${outcome.file} (combine the shards with \`locksim merge\`)`);
+    return outcome.file;
+  }
+  const run: ScenarioRun = outcome.run;
+  const files = await writeRunReport(run, outDir, { command: options.command, version: locksimVersion() });
+  const index = files.find((f) => f.endsWith('index.html')) ?? join(outDir, 'index.html');
+  if (options.json === true) {
+    context.out(JSON.stringify(run.summary, null, 2));
+    if (options.quiet !== true) context.err(`report: ${index}`);
+  } else if (options.quiet === true) {
+    context.out(index);
+  } else {
+    context.out(summaryTable(run.summary, scenario.kind));
+    context.out(`\n${files.length} files in ${outDir}/; open ${index}`);
+  }
+  return index;
+}
+
+/** Options `run` and `compare` share. */
+export function scenarioRunOptions<T>(y: Argv<T>) {
+  return y
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+    .option('seed', { type: 'string', describe: 'base seed: seeds S, S+1, ... (whole number) or S-1, S-2, ... (text)' })
+    .option('seeds', { type: 'number', describe: 'replications per point (default: the file\'s seeds)' })
+    .option('set', { type: 'string', array: true, describe: 'override a scenario field: path=value (YAML flow), repeatable' })
+    .option('out', { type: 'string', describe: 'report directory (default reports/<scenario name>/)' })
+    .option('jobs', { type: 'number', describe: 'threads running the sweep (default: every core; 1 runs in this process)' })
+    .option('shard', { type: 'string', describe: 'I/N: run every N-th point starting at I (0-based) and write a partial result for `locksim merge`' })
+    .option('shard-from-env', { type: 'boolean', default: false, describe: 'take the shard from JOB_COMPLETION_INDEX + LOCKSIM_SHARD_COUNT (Kubernetes) or SLURM_ARRAY_TASK_ID + SLURM_ARRAY_TASK_COUNT; fail if absent' })
+    .option('checkpoint', { type: 'string', describe: 'journal every finished run to DIR/checkpoint.jsonl (default with --resume: OUT/checkpoint)' })
+    .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted sweep from its checkpoint; the result is the same bytes as an uninterrupted run' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar and no table; print only the report path' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary (per point, every metric\'s mean, ci95, per-seed values) as JSON on stdout' });
+}
+
+/** Re-creates the command line from the parsed options, in a canonical order. */
+export function canonicalArgs(command: string, positional: string, argv: { seed?: string; seeds?: number; set?: readonly string[]; out?: string }, extra: readonly string[] = []): string[] {
+  const args = [command, positional, ...extra];
+  if (argv.seed !== undefined) args.push('--seed', argv.seed);
+  if (argv.seeds !== undefined) args.push('--seeds', String(argv.seeds));
+  for (const set of argv.set ?? []) args.push('--set', set);
+  if (argv.out !== undefined) args.push('--out', argv.out);
+  return args;
+}
+
+export const EXIT_CODES_EPILOGUE = 'Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 130 interrupted (finished runs kept in the checkpoint).';
+
+export function registerRun(cli: Argv, context: CommandContext): Argv {
+  return cli.command(
+    'run <scenario>',
+    'Run a scenario, print a summary table and write its report (charts, CSV, folded stacks, index.html)',
+    (y) =>
+      scenarioRunOptions(y)
+        .example('$0 run scenarios/netflix-case.yaml', 'the Netflix case on three families; report in reports/netflix-case/')
+        .example('$0 run scenarios/netflix-case.yaml --set containers=200 --set "sweep.containers=[50,100]" --seeds 5', 'override fields without editing the file')
+        .example('$0 run scenarios/fig10-pause-bench.yaml --seed 42 --json > summary.json', 'seeds 42, 43, 44; summary as JSON')
+        .epilogue(EXIT_CODES_EPILOGUE),
+    async (argv) => {
+      await executeRun(
+        {
+          scenario: argv.scenario,
+          set: argv.set,
+          seed: argv.seed,
+          seeds: argv.seeds,
+          out: argv.out,
+          quiet: argv.quiet,
+          json: argv.json,
+          jobs: argv.jobs,
+          shard: argv.shard,
+          shardFromEnv: argv.shardFromEnv,
+          checkpoint: argv.checkpoint,
+          resume: argv.resume,
+          // Without --shard or --out: the merged report must read like a single run's.
+          command: commandLine(canonicalArgs('run', argv.scenario, { ...argv, out: undefined })),
+        },
+        context,
+      );
+    },
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Writes a run's report directory, and redraws one from its stored results.
+ *
+ *   writeRunReport:   ScenarioRun -> resolved.json + results.json, then render
+ *   rerenderReport:   resolved.json + results.json (read back) -> render
+ *   render:           summary.json, summary.csv, per chart .vl.json/.csv/.svg/.png,
+ *                     flamegraph-<machine>.folded, index.html
+ *
+ * The run is rendered from its documents after a JSON round trip, exactly as
+ * `locksim report` reads them, so both paths write the same bytes. No file
+ * carries a timestamp; the locksim version is the only thing that may differ
+ * between two runs of the same inputs. Every file is written atomically.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ScenarioRun } from '../pipeline.js';
+import { InputError } from '../input/errors.js';
+import { ensureWritableDir, writeFileAtomic } from './atomic.js';
+import { toCsv } from './csv.js';
+import { toFoldedStacks } from './folded.js';
+import { renderReportHtml, type ReportChart } from './html.js';
+import { renderChart } from './render.js';
+import { foldedFiles, reportCharts, reportData, reportPage, resolvedDocument, resultsDocument, summaryCsv, type ResolvedDocument, type ResultsDocument } from './run-report.js';
+
+export interface WriteRunOptions {
+  /** The command line that produced the run, shown as "how to reproduce". */
+  readonly command: string;
+  readonly version: string;
+}
+
+/** Writes the whole report of `run` into `outDir` (created if needed); returns the paths written. */
+export async function writeRunReport(run: ScenarioRun, outDir: string, options: WriteRunOptions): Promise<string[]> {
+  await ensureWritableDir(outDir);
+  const resolvedText = `${JSON.stringify(resolvedDocument(run.scenario, options), null, 2)}\n`;
+  const resultsText = `${JSON.stringify(resultsDocument(run, { version: options.version }))}\n`;
+  await writeFileAtomic(join(outDir, 'resolved.json'), resolvedText);
+  await writeFileAtomic(join(outDir, 'results.json'), resultsText);
+  const written = [join(outDir, 'resolved.json'), join(outDir, 'results.json')];
+  const rendered = await renderReport(outDir, JSON.parse(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version });
+  return [...written, ...rendered];
+}
+
+/** Redraws every derived file of a report directory from its resolved.json and results.json. */
+export async function rerenderReport(dir: string, options: { version: string }): Promise<string[]> {
+  const { resolved, results } = await readReportDocuments(dir);
+  await ensureWritableDir(dir, 'DIR');
+  return renderReport(dir, resolved, results, options);
+}
+
+/** Reads the two stored documents of a report; a missing or foreign file is an InputError. */
+export async function readReportDocuments(dir: string): Promise<{ resolved: ResolvedDocument; results: ResultsDocument }> {
+  const resolved = await readJson(join(dir, 'resolved.json'), ['locksim', 'name', 'kind', 'seeds', 'points']);
+  const results = await readJson(join(dir, 'results.json'), ['locksim', 'scenario', 'points', 'folded']);
+  return { resolved: resolved as unknown as ResolvedDocument, results: results as unknown as ResultsDocument };
+}
+
+async function readJson(file: string, required: readonly string[]): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new InputError(`cannot read ${file}`, { file, expected: 'a report directory written by `locksim run`', found: 'no such file', hint: 'Pass the directory `locksim run` wrote (it holds resolved.json and results.json).' });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON`, { file, found: error instanceof Error ? error.message : String(error), hint: 'Run the scenario again to rewrite the report.' });
+  }
+  const missing = typeof value === 'object' && value !== null && !Array.isArray(value) ? required.filter((key) => !(key in value)) : required;
+  if (missing.length > 0) {
+    throw new InputError(`${file} was not written by locksim run`, { file, expected: `fields ${required.join(', ')}`, found: `no ${missing.join(', ')}`, hint: 'Run the scenario again to rewrite the report.' });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Writes summary, charts, folded stacks and the page; returns the paths written. */
+async function renderReport(outDir: string, resolved: ResolvedDocument, results: ResultsDocument, options: { version: string }): Promise<string[]> {
+  const data = reportData(resolved, results);
+  const written: string[] = [];
+  const write = async (name: string, content: string | Uint8Array): Promise<void> => {
+    await writeFileAtomic(join(outDir, name), content);
+    written.push(join(outDir, name));
+  };
+  await write('summary.json', `${JSON.stringify(data.summary, null, 2)}\n`);
+  await write('summary.csv', summaryCsv(data.summary, resolved.kind));
+  const charts: ReportChart[] = [];
+  for (const chart of reportCharts(data)) {
+    const rendered = await renderChart(chart.spec);
+    await write(`${chart.name}.vl.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
+    await write(`${chart.name}.csv`, toCsv(chart.rows));
+    await write(`${chart.name}.svg`, rendered.svg);
+    await write(`${chart.name}.png`, rendered.png);
+    charts.push({ title: chart.title, caption: chart.caption, svg: rendered.svg, specFile: `${chart.name}.vl.json`, csvFile: `${chart.name}.csv`, pngFile: `${chart.name}.png` });
+  }
+  for (const folded of foldedFiles(results)) await write(folded.file, toFoldedStacks(folded.stacks));
+  await write('index.html', renderReportHtml(reportPage(data, charts, options)));
+  return written;
+}

@@ -1,0 +1,147 @@
+/**
+ * A sweep's journal: every finished (point, seed) run, one JSON line each, so
+ * an interrupted sweep (Ctrl-C, a pre-empted node, a killed pod) loses only
+ * the runs in flight.
+ *
+ *   line 1:  {"locksimCheckpoint":1,"scenarioName":...,"scenarioHash":...}
+ *   then:    {"point":3,"seedIndex":1,"seed":"43","machine":"r5.metal","output":{...}}
+ *
+ * Each line is written with one write(2) and fsync'd before the next run is
+ * recorded, so after any crash the file is a sequence of whole lines, possibly
+ * followed by one torn line; loading drops the torn tail (and truncates it
+ * before appending, so no line is ever glued to a fragment). Lines are in
+ * completion order; the sweep re-sorts them, so a resumed sweep gives the
+ * same bytes as an uninterrupted one.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunOutput } from '../analysis/summarize.js';
+import { InputError } from '../input/errors.js';
+import type { ResolvedScenario } from '../scenario/types.js';
+import { decodeJson, encodeJson } from './json-codec.js';
+import { scenarioHash } from './identity.js';
+
+export const CHECKPOINT_FILE = 'checkpoint.jsonl';
+
+export interface CheckpointOptions {
+  /** Directory of checkpoint.jsonl (created if needed). One directory per concurrently running process. */
+  readonly dir: string;
+  /** Load the finished runs and skip them; otherwise any earlier journal is replaced. */
+  readonly resume?: boolean;
+}
+
+/** One finished run as journalled. */
+export interface CheckpointRun {
+  readonly point: number;
+  readonly seedIndex: number;
+  readonly seed: string;
+  readonly machine: string;
+  readonly output: RunOutput;
+}
+
+interface CheckpointHeader {
+  readonly locksimCheckpoint: 1;
+  readonly scenarioName: string;
+  readonly scenarioHash: string;
+}
+
+/** Key of one run in the journal: point index and seed position. */
+export function runKey(point: number, seedIndex: number): string {
+  return `${point}/${seedIndex}`;
+}
+
+export class Checkpoint {
+  private constructor(
+    readonly file: string,
+    private fd: number | undefined,
+    /** Runs found in the journal when resuming, by runKey. */
+    readonly finished: ReadonlyMap<string, CheckpointRun>,
+  ) {}
+
+  /** Opens (and with `resume`, reads) the journal of `scenario` in `options.dir`. */
+  static open(scenario: ResolvedScenario, options: CheckpointOptions): Checkpoint {
+    const file = join(options.dir, CHECKPOINT_FILE);
+    try {
+      mkdirSync(options.dir, { recursive: true });
+    } catch (error) {
+      throw new InputError(`cannot create the checkpoint directory ${options.dir}`, { file: '--checkpoint', found: error instanceof Error ? error.message : String(error), hint: 'Choose a writable directory.' });
+    }
+    const header: CheckpointHeader = { locksimCheckpoint: 1, scenarioName: scenario.name, scenarioHash: scenarioHash(scenario) };
+    if (options.resume === true && existsSync(file)) {
+      const { runs, validBytes } = readJournal(file, header, scenario);
+      const fd = openSync(file, 'r+');
+      // Drop a torn last line so the next append starts on a line of its own.
+      ftruncateSync(fd, validBytes);
+      fsyncSync(fd);
+      closeSync(fd);
+      return new Checkpoint(file, openSync(file, 'a'), runs);
+    }
+    const fd = openSync(file, 'w');
+    writeSync(fd, `${JSON.stringify(header)}\n`);
+    fsyncSync(fd);
+    return new Checkpoint(file, fd, new Map());
+  }
+
+  /** Journals one finished run durably before returning. */
+  append(run: CheckpointRun): void {
+    if (this.fd === undefined) throw new Error(`checkpoint ${this.file} is closed`);
+    writeSync(this.fd, `${encodeJson(run)}\n`);
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+function readJournal(file: string, expected: CheckpointHeader, scenario: ResolvedScenario): { runs: Map<string, CheckpointRun>; validBytes: number } {
+  const text = readFileSync(file, 'utf8');
+  const complete = text.lastIndexOf('\n') + 1;
+  const lines = text.slice(0, complete).split('\n');
+  lines.pop();
+  const runs = new Map<string, CheckpointRun>();
+  if (lines.length === 0) {
+    // Not even the header survived: nothing was journalled, start over.
+    rewriteHeader(file, expected);
+    return { runs, validBytes: Buffer.byteLength(`${JSON.stringify(expected)}\n`) };
+  }
+  const header = parseLine(file, 1, lines[0]) as Partial<CheckpointHeader>;
+  if (header.locksimCheckpoint !== 1) {
+    throw new InputError(`${file} is not a locksim checkpoint`, { file, line: 1, expected: 'a journal written by a locksim sweep', hint: 'Choose another checkpoint directory, or remove the file.' });
+  }
+  if (header.scenarioHash !== expected.scenarioHash) {
+    throw new InputError(`the checkpoint belongs to another scenario or other settings`, {
+      file,
+      line: 1,
+      expected: `scenario "${expected.scenarioName}" with hash ${expected.scenarioHash.slice(0, 12)}`,
+      found: `"${String(header.scenarioName)}" with hash ${String(header.scenarioHash).slice(0, 12)}`,
+      hint: 'Resume with the same scenario, --set and --seed options, or start without resuming (the journal is then replaced).',
+    });
+  }
+  for (let i = 1; i < lines.length; i++) {
+    const run = parseLine(file, i + 1, lines[i]) as CheckpointRun;
+    const point = scenario.points.find((p) => p.index === run.point);
+    if (point === undefined || scenario.seeds[run.seedIndex] !== run.seed || run.output === undefined) {
+      throw new InputError('a checkpoint line does not match the scenario', { file, line: i + 1, expected: 'a point index and seed of this scenario', found: `point ${run.point}, seed ${JSON.stringify(run.seed)}`, hint: 'Remove the checkpoint and run again.' });
+    }
+    runs.set(runKey(run.point, run.seedIndex), run);
+  }
+  return { runs, validBytes: Buffer.byteLength(text.slice(0, complete)) };
+}
+
+function parseLine(file: string, line: number, text: string): unknown {
+  try {
+    return decodeJson(text);
+  } catch (error) {
+    throw new InputError('a checkpoint line is not valid JSON', { file, line, found: error instanceof Error ? error.message : String(error), hint: 'The journal was edited or damaged; remove it and run again.' });
+  }
+}
+
+function rewriteHeader(file: string, header: CheckpointHeader): void {
+  const fd = openSync(file, 'w');
+  writeSync(fd, `${JSON.stringify(header)}\n`);
+  fsyncSync(fd);
+  closeSync(fd);
+}

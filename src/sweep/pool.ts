@@ -1,0 +1,186 @@
+/**
+ * A sweep on every core: each (point, seed) run is one task for a piscina
+ * thread pool, and results are put back in (point index, seed order) whatever
+ * order they finish in. Seeds come from the scenario and the point, never
+ * from the thread (pipeline.runSeed), so the result is the same, byte for
+ * byte, as pipeline.runScenarioPoints in one thread.
+ *
+ *   selected points x seeds  ->  minus runs already in the checkpoint
+ *                            ->  jobs = 1: run here, one after another
+ *                                jobs > 1: piscina threads (worker.ts)
+ *                            ->  each finished run: journal (checkpoint.ts), progress
+ *                            ->  PointRuns[] in point order, runs in seed order
+ *
+ * Interrupting (an AbortSignal, e.g. from SIGINT) stops dispatching at once
+ * and abandons the runs in flight: every run already journalled stays, and a
+ * resume redoes only the rest.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Piscina } from 'piscina';
+import { runPoint, type RunOptions } from '../pipeline.js';
+import type { PointRuns, RunOutput } from '../analysis/summarize.js';
+import type { ResolvedScenario, RunPoint } from '../scenario/types.js';
+import type { LaunchModels } from '../workload/load-models.js';
+import { InputError } from '../input/errors.js';
+import { Checkpoint, runKey, type CheckpointOptions } from './checkpoint.js';
+import { rebuildError } from './task-errors.js';
+import type { SweepTask, SweepTaskResult, WorkerSetup } from './worker.js';
+
+export interface SweepOptions {
+  /** Threads; default os.availableParallelism(). 1 runs in this thread, without a pool. */
+  readonly jobs?: number;
+  readonly modelsDir?: string;
+  readonly limits?: RunOptions['limits'];
+  /** Only points whose index satisfies this run (sharding: shard.ts shardSelector). */
+  readonly selectPoint?: (index: number) => boolean;
+  /** After each run finished in this call: runs done (journalled ones included) and runs in total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Journal finished runs in `<dir>/checkpoint.jsonl`; with `resume`, skip the runs found there. */
+  readonly checkpoint?: CheckpointOptions;
+  /** Aborting stops dispatching; the call rejects with SweepInterruptedError. */
+  readonly signal?: AbortSignal;
+}
+
+/** The sweep stopped on request; the finished runs are in the checkpoint, if one was kept. */
+export class SweepInterruptedError extends Error {
+  constructor(
+    readonly done: number,
+    readonly total: number,
+    readonly checkpointFile: string | undefined,
+  ) {
+    super(`sweep interrupted after ${done} of ${total} runs${checkpointFile === undefined ? '' : `; finished runs are kept in ${checkpointFile}`}`);
+    this.name = 'SweepInterruptedError';
+  }
+}
+
+interface PendingRun {
+  /** Position in the selected points. */
+  readonly slot: number;
+  readonly seedIndex: number;
+}
+
+interface FinishedRun {
+  readonly machine: string;
+  readonly output: RunOutput;
+}
+
+export async function runPointsParallel(scenario: ResolvedScenario, options: SweepOptions = {}): Promise<PointRuns[]> {
+  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) {
+    throw new InputError('invalid job count', { file: '--jobs', expected: 'a whole number of worker threads, 1 or more', found: String(options.jobs) });
+  }
+  const selected = scenario.points.filter((p) => options.selectPoint?.(p.index) ?? true);
+  const seeds = scenario.seeds;
+  const total = selected.length * seeds.length;
+  const finished: (FinishedRun | undefined)[] = new Array<FinishedRun | undefined>(total);
+  const checkpoint = options.checkpoint === undefined ? undefined : Checkpoint.open(scenario, options.checkpoint);
+  try {
+    const pending: PendingRun[] = [];
+    selected.forEach((point, slot) => {
+      seeds.forEach((_seed, seedIndex) => {
+        const journalled = checkpoint?.finished.get(runKey(point.index, seedIndex));
+        if (journalled === undefined) pending.push({ slot, seedIndex });
+        else finished[slot * seeds.length + seedIndex] = { machine: journalled.machine, output: journalled.output };
+      });
+    });
+    let done = total - pending.length;
+    const record = (run: PendingRun, result: FinishedRun): void => {
+      const point = selected[run.slot];
+      checkpoint?.append({ point: point.index, seedIndex: run.seedIndex, seed: seeds[run.seedIndex], machine: result.machine, output: result.output });
+      finished[run.slot * seeds.length + run.seedIndex] = result;
+      options.onProgress?.(++done, total);
+    };
+    const interrupted = (): SweepInterruptedError => new SweepInterruptedError(done, total, checkpoint?.file);
+    const jobs = Math.min(options.jobs ?? availableParallelism(), pending.length);
+    if (jobs <= 1) await runHere(selected, seeds, pending, options, record, interrupted);
+    else await runInPool(selected, seeds, pending, jobs, options, record, interrupted);
+    return selected.map((point, slot) => {
+      const runs = seeds.map((_seed, seedIndex) => finished[slot * seeds.length + seedIndex]!);
+      // As runScenarioPoints: the machine name of the point's last run (all runs of a point share it).
+      return { point, machine: runs.length === 0 ? '' : runs[runs.length - 1].machine, runs: runs.map((r) => r.output) };
+    });
+  } finally {
+    checkpoint?.close();
+  }
+}
+
+type RecordRun = (run: PendingRun, result: FinishedRun) => void;
+
+/** One run after another in this thread, yielding between runs so signals and progress bars get a turn. */
+async function runHere(selected: readonly RunPoint[], seeds: readonly string[], pending: readonly PendingRun[], options: SweepOptions, record: RecordRun, interrupted: () => Error): Promise<void> {
+  const cache = new Map<string, LaunchModels>();
+  for (const run of pending) {
+    if (options.signal?.aborted === true) throw interrupted();
+    record(run, runPoint(selected[run.slot], seeds[run.seedIndex], { modelsDir: options.modelsDir, limits: options.limits }, cache));
+    await nextTurn();
+  }
+}
+
+async function runInPool(selected: readonly RunPoint[], seeds: readonly string[], pending: readonly PendingRun[], jobs: number, options: SweepOptions, record: RecordRun, interrupted: () => Error): Promise<void> {
+  const setup: WorkerSetup = { points: selected, modelsDir: options.modelsDir, limits: options.limits };
+  const pool = new Piscina<SweepTask, SweepTaskResult>({ ...workerEntry(), workerData: setup, minThreads: jobs, maxThreads: jobs, idleTimeout: Number.POSITIVE_INFINITY });
+  // Two tasks per thread in flight: a thread never idles while its last result is being received.
+  const window = jobs * 2;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let inFlight = 0;
+      let stopped = false;
+      const stop = (error: unknown): void => {
+        if (stopped) return;
+        stopped = true;
+        options.signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      };
+      const onAbort = (): void => stop(interrupted());
+      if (options.signal?.aborted === true) return stop(interrupted());
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const dispatch = (): void => {
+        while (!stopped && inFlight < window && next < pending.length) {
+          const run = pending[next++];
+          inFlight++;
+          pool.run({ slot: run.slot, seed: seeds[run.seedIndex] }).then(
+            (result) => {
+              inFlight--;
+              if (stopped) return;
+              if (!result.ok) return stop(rebuildError(result.error));
+              try {
+                record(run, { machine: result.machine, output: result.output });
+              } catch (error) {
+                return stop(error);
+              }
+              if (next >= pending.length && inFlight === 0) {
+                stopped = true;
+                options.signal?.removeEventListener('abort', onAbort);
+                resolve();
+              } else dispatch();
+            },
+            (error: unknown) => {
+              inFlight--;
+              stop(error);
+            },
+          );
+        }
+      };
+      dispatch();
+    });
+  } finally {
+    // Abandons queued and running tasks: an interrupted sweep waits for nothing.
+    await pool.destroy();
+  }
+}
+
+/**
+ * The worker file and how to load it. From dist/ (the CLI) the compiled
+ * worker.js loads as is; from the TypeScript sources (vitest, tsx) the thread
+ * gets tsx's loader first so it can import worker.ts.
+ */
+function workerEntry(): { filename: string; execArgv?: string[] } {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const filename = fileURLToPath(new URL(fromSources ? './worker.ts' : './worker.js', import.meta.url));
+  if (!fromSources) return { filename };
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { filename, execArgv: ['--import', tsxLoader] };
+}

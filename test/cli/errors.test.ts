@@ -1,0 +1,84 @@
+// Bad input: one `locksim: ...` line saying what to do, exit code 2, never a stack trace.
+// A few cases go through the real CLI (a child process, slow to start); the rest call the handlers.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isInputError } from '../../src/input/errors.js';
+import { EXIT_CODES_EPILOGUE, executeRun } from '../../src/cli/commands/run.js';
+import { executeReport } from '../../src/cli/commands/report.js';
+import { executePlan, type PlanCommandArgs } from '../../src/cli/commands/plan.js';
+import { checkMachineNames } from '../../src/cli/commands/compare.js';
+import { locksim, recordingContext, TINY_LAUNCH } from './support.js';
+
+let root: string;
+let fileInTheWay: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'locksim-cli-errors-'));
+  fileInTheWay = join(root, 'not-a-dir');
+  await writeFile(fileInTheWay, 'x');
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+
+describe('the CLI process', () => {
+  it.concurrent.each<[string, string[], RegExp]>([
+    ['an unknown command', ['frobnicate'], /^locksim: (Did you mean|Unknown)/],
+    ['an unknown flag', ['run', TINY_LAUNCH, '--frobnicate'], /^locksim: Unknown argument: frobnicate/],
+    ['a --set path that does not exist', ['run', TINY_LAUNCH, '--set', 'containerz=3'], /^locksim: --set: containerz: unknown field path/],
+  ])('exits 2 on %s with a one-line message', async (_name, args, message) => {
+    const result = await locksim(args);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.split('\n').filter((line) => line !== '');
+    expect(lines[0]).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+});
+
+/** The handler must throw an InputError; its one-line form must match. */
+async function expectInputError(action: () => Promise<unknown> | unknown, message: RegExp): Promise<void> {
+  let caught: unknown;
+  try {
+    await action();
+  } catch (error) {
+    caught = error;
+  }
+  expect(isInputError(caught), String(caught)).toBe(true);
+  const line = (caught as { format(): string }).format();
+  expect(line).not.toContain('\n');
+  expect(line).toMatch(message);
+}
+
+const plan = (overrides: Partial<PlanCommandArgs>): PlanCommandArgs => ({
+  containers: 100,
+  layers: 50,
+  runtime: 'containerd-idmap',
+  deadline: '30 s',
+  machines: 'r5.metal',
+  seeds: 1,
+  maxConcurrency: 400,
+  out: join(root, 'plan'),
+  ...overrides,
+});
+
+describe('handlers raise InputError before simulating', () => {
+  const run = (extra: { set?: string[]; out?: string; scenario?: string; jobs?: number }) => () =>
+    executeRun({ scenario: extra.scenario ?? TINY_LAUNCH, set: extra.set, out: extra.out ?? join(root, 'never'), jobs: extra.jobs, command: 'locksim run' }, recordingContext());
+
+  it('a missing scenario file', () => expectInputError(run({ scenario: join(root, 'missing.yaml') }), /cannot read/));
+  it('a --set value of the wrong type', () => expectInputError(run({ set: ['containers=many'] }), /^--set: containers: invalid value/));
+  it('an output directory that cannot be written', () => expectInputError(run({ out: join(fileInTheWay, 'report') }), /^--out: .*output directory/));
+  it('a bad job count', () => expectInputError(run({ jobs: 0 }), /^--jobs: invalid job count/));
+  it('an unknown machine to compare', () => expectInputError(() => checkMachineNames(['r5.metal', 'r9.metal'], '--machines'), /^--machines: unknown machine family "r9.metal"/));
+  it('a report directory without results', () => expectInputError(() => executeReport(root, {}, recordingContext()), /resolved\.json/));
+  it('an unknown runtime to plan', () => expectInputError(() => executePlan(plan({ runtime: 'podman' }), recordingContext()), /^--runtime: unknown runtime "podman"/));
+  it('a bad plan deadline', () => expectInputError(() => executePlan(plan({ deadline: 'soon' }), recordingContext()), /^--deadline/));
+  it('a zero plan deadline', () => expectInputError(() => executePlan(plan({ deadline: '0 s' }), recordingContext()), /^--deadline: invalid --deadline/));
+  it('an unknown family to plan', () => expectInputError(() => executePlan(plan({ machines: 'r5.metal,x1.metal' }), recordingContext()), /^--machines: unknown machine family "x1.metal"/));
+  it('a plan concurrency of zero', () => expectInputError(() => executePlan(plan({ containers: 0 }), recordingContext()), /^--containers/));
+});
+
+it('--help documents the exit codes', () => {
+  expect(EXIT_CODES_EPILOGUE).toBe('Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 130 interrupted (finished runs kept in the checkpoint).');
+});

@@ -1,0 +1,84 @@
+// writeRunReport / rerenderReport and the documents behind them, on a one-machine launch run.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenario, type ScenarioRun } from '../../src/pipeline.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { rerenderReport, writeRunReport } from '../../src/report/write-run.js';
+import { reportCharts, reportData, resolvedDocument, resultsDocument, scenarioFromDocument, summaryCsv, type ResolvedDocument, type ResultsDocument } from '../../src/report/run-report.js';
+
+const TINY = 'test/cli/fixtures/tiny-launch.yaml';
+const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+let run: ScenarioRun;
+let dir: string;
+let files: string[];
+beforeAll(async () => {
+  run = await runScenario(loadScenario(TINY, { set: ['sweep.machine=[r5.metal]', 'sweep.containers=[2, 3]'], seeds: 2 }));
+  dir = await mkdtemp(join(tmpdir(), 'locksim-write-run-'));
+  files = await writeRunReport(run, dir, { command: 'locksim run tiny', version: '9.9.9' });
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+describe('writeRunReport', () => {
+  it('returns every path it wrote, the documents first and the page last', () => {
+    expect(files[0]).toBe(join(dir, 'resolved.json'));
+    expect(files[1]).toBe(join(dir, 'results.json'));
+    expect(files[files.length - 1]).toBe(join(dir, 'index.html'));
+    expect(files).toContain(join(dir, 'flamegraph-r5.metal.folded'));
+    expect(new Set(files).size).toBe(files.length);
+  });
+
+  it('writes the summary the run computed', async () => {
+    expect(JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'))).toEqual(roundTrip(run.summary));
+  });
+
+  it('re-renders byte for byte from the stored documents', async () => {
+    const before = await Promise.all(files.map((f) => readFile(f)));
+    const again = await rerenderReport(dir, { version: '9.9.9' });
+    expect(again).toEqual(files.slice(2));
+    const after = await Promise.all(files.map((f) => readFile(f)));
+    after.forEach((bytes, i) => expect(bytes.equals(before[i]), files[i]).toBe(true));
+  });
+
+  it('merges the runs\' folded stacks per machine, in simulated ns', async () => {
+    const expected = run.points.flatMap((p) => p.runs).reduce((sum, r) => sum + (r.kind === 'launch' ? r.result.folded.reduce((s, f) => s + f.weight, 0) : 0), 0);
+    const text = await readFile(join(dir, 'flamegraph-r5.metal.folded'), 'utf8');
+    const total = text.trimEnd().split('\n').reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    expect(Math.abs(total - expected) / expected).toBeLessThan(1e-6);
+    expect(text).toMatch(/^container launch;/);
+  });
+});
+
+describe('report documents', () => {
+  it('resolved.json restores the scenario that ran', () => {
+    const doc = roundTrip(resolvedDocument(run.scenario, { command: 'c', version: 'v' }));
+    expect(doc.locksim).toEqual({ version: 'v', command: 'c' });
+    expect(scenarioFromDocument(doc)).toEqual(roundTrip(run.scenario));
+  });
+
+  it('results.json recomputes the same summary', () => {
+    const resolved = roundTrip(resolvedDocument(run.scenario, { command: 'c', version: 'v' }));
+    const results = roundTrip(resultsDocument(run, { version: 'v' }));
+    expect(results.omitted).toEqual([]);
+    expect(reportData(resolved, results).summary).toEqual(roundTrip(run.summary));
+  });
+
+  it('over budget, drops only the mount-table samples no chart draws', () => {
+    const resolved: ResolvedDocument = roundTrip(resolvedDocument(run.scenario, { command: 'c', version: 'v' }));
+    const full: ResultsDocument = roundTrip(resultsDocument(run, { version: 'v' }));
+    const slim: ResultsDocument = roundTrip(resultsDocument(run, { version: 'v', budgetBytes: 1000 }));
+    expect(slim.omitted).toHaveLength(1);
+    const samples = (doc: ResultsDocument) => doc.points.map((p) => p.runs.map((r) => (r.kind === 'launch' ? r.result.mountTable.samples.length : 0)));
+    expect(samples(slim)[0].every((n) => n === 0)).toBe(true);
+    expect(samples(slim)[1]).toEqual(samples(full)[1]);
+    expect(reportCharts(reportData(resolved, slim))).toEqual(reportCharts(reportData(resolved, full)));
+  });
+
+  it('summary.csv has one row per point', () => {
+    const csv = summaryCsv(run.summary, 'launch').trimEnd().split('\r\n');
+    expect(csv).toHaveLength(3);
+    expect(csv[1].startsWith('0,r5.metal,2,r5.metal,')).toBe(true);
+  });
+});
