@@ -205,6 +205,36 @@ export class CacheLine {
     const localNs = atNs === undefined ? this.context.sim.now : Math.max(atNs, this.context.sim.now);
     return { ...burst, localNs, readStartNs: (unit) => (stamps[unit] === stamp ? starts[unit] : localNs) };
   }
+  /**
+   * A write's fan-out with a start time for each listed CPU's unit, served in
+   * the order the CPUs are listed (the order they began spinning); units of
+   * other spinners follow them. Returns the time each listed CPU's unit starts
+   * its re-read (its own unit: when the write is seen locally), in `out`.
+   */
+  fanOutInOrder(writerCpu: number, cpus: readonly number[], out: Float64Array): void {
+    const burst = this.fanOut(writerCpu);
+    const topology = this.context.topology;
+    const writerUnit = topology.fanOutUnit(writerCpu);
+    const stamp = ++this.scheduleStamp;
+    const starts = this.unitStartNs;
+    const stamps = this.unitStamps;
+    const localNs = this.context.sim.now;
+    let t = burst.startNs;
+    for (let i = 0; i < cpus.length; i++) {
+      const unit = topology.fanOutUnit(cpus[i]);
+      if (unit === writerUnit) {
+        out[i] = localNs;
+        continue;
+      }
+      if (stamps[unit] !== stamp) {
+        stamps[unit] = stamp;
+        starts[unit] = t;
+        t += this.units.get(unit)?.readNs ?? 0;
+      }
+      out[i] = starts[unit];
+    }
+  }
+
 
 
   /** Occupies the home with extra requests (e.g. failed RMWs of TAS spinners). */

@@ -59,6 +59,9 @@ export class SeqLock {
   /** The sequence count: odd while a writer is inside its section. */
   sequence = 0;
   private parked: ParkedReader[] = [];
+  // Scratch space for the fan-out schedule of parked readers (no allocation per write).
+  private readonly parkedCpus: number[] = [];
+  private parkedStartNs = new Float64Array(64);
   private writerCpu = -1;
   private readonly readProbe: Probe<LockProbePayload>;
 
@@ -116,9 +119,13 @@ export class SeqLock {
       // Every CPU spinning on the line re-reads it, parked readers and any other spinner
       // (the launch model's background path walkers) alike.
       this.parked = [];
-      const burst = this.line.fanOutSchedule(cpu);
-      for (const reader of parked) {
-        const seenNs = burst.readStartNs(topology.fanOutUnit(reader.cpu)) + topology.transferNs(cpu, reader.cpu, this.line.homeNode);
+      if (this.parkedCpus.length < parked.length) this.parkedStartNs = new Float64Array(parked.length * 2);
+      this.parkedCpus.length = 0;
+      for (const reader of parked) this.parkedCpus.push(reader.cpu);
+      this.line.fanOutInOrder(cpu, this.parkedCpus, this.parkedStartNs);
+      for (let i = 0; i < parked.length; i++) {
+        const reader = parked[i];
+        const seenNs = this.parkedStartNs[i] + topology.transferNs(cpu, reader.cpu, this.line.homeNode);
         reader.event.succeed(undefined, NORMAL, seenNs - sim.now);
       }
       for (const reader of parked) this.line.removeSpinner(reader.cpu);
