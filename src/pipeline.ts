@@ -57,9 +57,12 @@ export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<Ru
   // 1. resolve
   const topology = resolveMachine(spec.machine, join(modelsDir, 'machines'));
   const seed = runSeed(scenarioSeed, point);
+  // The caller's limits (tests, tools) tighten the scenario's; the heap is measured here, not in the model.
+  const limits = { ...spec.limits, ...options.limits };
+  const heapProbe = (): number => process.memoryUsage().heapUsed;
   // 2. run
   if (spec.kind === 'pause-bench') {
-    const result = runPauseBench({ topology, threads: spec.threads, placement: spec.placement, lock: spec.lock, holdNs: spec.holdNs, thinkNs: spec.thinkNs, durationNs: spec.durationNs, seed });
+    const result = runPauseBench({ topology, threads: spec.threads, placement: spec.placement, lock: spec.lock, holdNs: spec.holdNs, thinkNs: spec.thinkNs, durationNs: spec.durationNs, seed, limits, heapProbe });
     return { machine: topology.name, output: { kind: 'pause-bench', result } };
   }
   const key = JSON.stringify([spec.kernel, spec.node, spec.runtime, spec.parameters]);
@@ -68,7 +71,7 @@ export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<Ru
     models = loadLaunchModels(modelsDir, { kernel: spec.kernel, node: spec.node, runtime: spec.runtime }, spec.parameters);
     modelCache?.set(key, models);
   }
-  const result = runLaunchStorm({ topology, models, seed, limits: options.limits, spec });
+  const result = runLaunchStorm({ topology, models, seed, limits, heapProbe, spec });
   return { machine: topology.name, output: { kind: 'launch', result } };
 }
 

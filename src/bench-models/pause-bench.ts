@@ -13,7 +13,7 @@
  * The first `warmupFraction` of the run is discarded.
  */
 import { CpuState } from '../coherence/cpu-state.js';
-import { Simulation, type ProcessBody } from '../engine/index.js';
+import { Simulation, type ProcessBody, type RunLimits } from '../engine/index.js';
 import { emptyCountsByDistance, type CountsByDistance } from '../coherence/cache-line.js';
 import { QSpinlock, TasSpinlock, TicketSpinlock, type ExclusiveSpinlock, type KernelContext } from '../kernel/index.js';
 import type { Cpu, Topology } from '../topology/topology.js';
@@ -33,6 +33,9 @@ export interface PauseBenchOptions {
   durationNs: number;
   seed?: string | number;
   warmupFraction?: number;
+  limits?: Partial<RunLimits>;
+  /** Heap in use, for the engine's memory cap (supplied by the caller). */
+  heapProbe?: () => number;
 }
 
 export interface PauseBenchResult {
@@ -76,7 +79,7 @@ export function runPauseBench(options: PauseBenchOptions): PauseBenchResult {
   const holdNs = options.holdNs ?? 100;
   const thinkNs = options.thinkNs ?? 100;
   const warmupNs = durationNs * (options.warmupFraction ?? 0.1);
-  const sim = new Simulation({ seed: options.seed ?? 1 });
+  const sim = new Simulation({ seed: options.seed ?? 1, limits: options.limits, heapProbe: options.heapProbe });
   const context: KernelContext = { sim, topology, cpuState: new CpuState(topology) };
   const lockKind = options.lock ?? 'ttas';
   const lock: ExclusiveSpinlock =

@@ -58,7 +58,8 @@ export async function main(argv: string[]): Promise<void> {
       context.err(`locksim: ${error.format()}`);
       process.exitCode = EXIT.usage;
     } else if (error instanceof SimulationLimitError) {
-      context.err(`locksim: ${error.message}. Raise the limit with --set limits.${error.limit}=... or reduce the scenario.`);
+      const field = { maxEvents: 'maxEvents', maxTimeNs: 'maxSimulatedTime', maxHeapBytes: 'maxMemory' }[error.limit];
+      context.err(`locksim: ${error.message}. Raise it with \`limits: {${field}: ...}\` in the scenario or --set limits.${field}=VALUE, or run a smaller scenario.`);
       process.exitCode = EXIT.limit;
     } else {
       context.err(`locksim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -11,9 +11,14 @@ export interface RunLimits {
   maxEvents: number;
   /** Latest simulated time an event may be scheduled at, in ns. */
   maxTimeNs: SimTime;
+  /** Most heap one run may hold, in bytes (checked through `SimulationOptions.heapProbe`). */
+  maxHeapBytes: number;
 }
 
-export const DEFAULT_LIMITS: RunLimits = { maxEvents: 200_000_000, maxTimeNs: 24 * 3600 * 1e9 };
+export const DEFAULT_LIMITS: RunLimits = { maxEvents: 200_000_000, maxTimeNs: 24 * 3600 * 1e9, maxHeapBytes: 4 * 2 ** 30 };
+
+/** Events between two looks at the heap: cheap enough to be invisible, frequent enough to stop a blow-up. */
+const HEAP_CHECK_EVERY = 1 << 16;
 
 export class SimulationLimitError extends Error {
   constructor(
@@ -30,6 +35,11 @@ export interface SimulationOptions {
   /** Root seed; every named random stream derives from it. */
   seed?: string | number;
   limits?: Partial<RunLimits>;
+  /**
+   * Bytes of heap in use, supplied by the caller (the engine reads no
+   * process state itself); without it `maxHeapBytes` is not enforced.
+   */
+  heapProbe?: () => number;
 }
 
 /**
@@ -43,10 +53,12 @@ export class Simulation {
   readonly probes = new ProbeBus();
   readonly limits: RunLimits;
   private readonly queue = new EventQueue<SimEvent>();
+  private readonly heapProbe: (() => number) | null;
 
   constructor(options: SimulationOptions = {}) {
     this.random = new RandomStreams(options.seed ?? 0);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.heapProbe = options.heapProbe ?? null;
   }
 
   /** Queues a triggered event to run its callbacks `delayNs` from now. */
@@ -103,9 +115,21 @@ export class Simulation {
         `the run processed more than ${this.limits.maxEvents} events (simulated time ${formatTime(this.now)})`,
       );
     }
+    if (this.heapProbe !== null && (this.eventsProcessed & (HEAP_CHECK_EVERY - 1)) === 0) this.checkHeap();
     event.runCallbacks();
     if (!event.ok && !event.defused) throw event.value as Error;
     return true;
+  }
+
+  private checkHeap(): void {
+    const heapBytes = this.heapProbe!();
+    if (heapBytes > this.limits.maxHeapBytes) {
+      throw new SimulationLimitError(
+        'maxHeapBytes',
+        this.limits.maxHeapBytes,
+        `the run holds ${(heapBytes / 2 ** 20).toFixed(0)} MiB of heap, over its limit of ${(this.limits.maxHeapBytes / 2 ** 20).toFixed(0)} MiB (simulated time ${formatTime(this.now)})`,
+      );
+    }
   }
 
   /**

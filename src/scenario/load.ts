@@ -17,7 +17,8 @@ import type { TSchema } from '@sinclair/typebox';
 import { InputError, type InputErrorDetail } from '../input/errors.js';
 import { formatFieldPath, loadDocument, parseDocumentText, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { didYouMean } from '../input/did-you-mean.js';
-import { parseDurationNs } from '../input/units.js';
+import { parseDurationNs, parseSizeBytes } from '../input/units.js';
+import { DEFAULT_LIMITS, type RunLimits } from '../engine/index.js';
 import { DEFAULT_MODELS_DIR, buildTopology, findMachineModel, parseMachineSpec, type MachineSpec, type Topology } from '../topology/index.js';
 import { allParameters, listModelNames, loadLaunchModels } from '../workload/load-models.js';
 import type { ModelParameter } from '../workload/recipe.js';
@@ -330,6 +331,24 @@ class Locator {
     return this.error(path, error.message, { expected, found, hint });
   }
 
+  /** The run caps: defaults from the engine, each overridable in `limits:`. */
+  limits(limits: { maxEvents?: number; maxSimulatedTime?: string; maxMemory?: string } | undefined): RunLimits {
+    let maxHeapBytes = DEFAULT_LIMITS.maxHeapBytes;
+    if (limits?.maxMemory !== undefined) {
+      try {
+        maxHeapBytes = parseSizeBytes(limits.maxMemory);
+      } catch (error) {
+        if (error instanceof InputError) throw this.relocate(error, ['limits', 'maxMemory']);
+        throw error;
+      }
+    }
+    return {
+      maxEvents: limits?.maxEvents ?? DEFAULT_LIMITS.maxEvents,
+      maxTimeNs: limits?.maxSimulatedTime === undefined ? DEFAULT_LIMITS.maxTimeNs : this.duration(limits.maxSimulatedTime, ['limits', 'maxSimulatedTime'], { positive: true }),
+      maxHeapBytes,
+    };
+  }
+
   duration(value: unknown, path: FieldPath, options: { positive?: boolean } = {}): number {
     let ns: number;
     try {
@@ -573,6 +592,7 @@ class PointResolver {
       mechanisms,
       parameters,
       sampleEveryNs: at.duration(file.sampleEvery ?? '1 s', ['sampleEvery'], { positive: true }),
+      limits: at.limits(file.limits),
     };
   }
 
@@ -654,6 +674,7 @@ class PointResolver {
       holdNs: at.duration(file.hold ?? '100 ns', ['hold'], { positive: true }),
       thinkNs: at.duration(file.think ?? '100 ns', ['think']),
       durationNs: at.duration(file.duration ?? '2 ms', ['duration'], { positive: true }),
+      limits: at.limits(file.limits),
     };
   }
 }

@@ -12,7 +12,7 @@
  * boolean, or a duration parsed by src/input/units.ts.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Duration } from '../input/schema.js';
+import { Duration, Size } from '../input/schema.js';
 import { VariantSpecSchema } from '../topology/index.js';
 import { MECHANISM_NAMES } from '../workload/mechanisms.js';
 
@@ -171,7 +171,17 @@ export const ExpectationSchema = Type.Object(
 
 export const ExpectSchema = Type.Array(ExpectationSchema, { description: 'Assertions checked by `locksim check`.', default: [] });
 
+export const LimitsSchema = Type.Object(
+  {
+    maxEvents: Type.Optional(Type.Integer({ minimum: 1000, maximum: 1e10, description: 'Most events one run may process; a run past it stops with exit code 3.', default: 200_000_000 })),
+    maxSimulatedTime: Type.Optional(Duration({ description: 'Latest simulated time a run may reach.', default: '24 h' })),
+    maxMemory: Type.Optional(Size({ description: 'Most heap one run may hold.', default: '4 GiB' })),
+  },
+  { ...closed, description: 'Caps that stop a runaway run with a message naming the limit; raise them here or with --set limits.NAME=VALUE.' },
+);
+
 const common = {
+  limits: Type.Optional(LimitsSchema),
   $schema: Type.Optional(Type.String({ description: 'JSON Schema reference for editors.' })),
   name: NameSchema,
   description: Type.Optional(Type.String({ description: 'What the scenario shows (one sentence; the report title).', default: '' })),

@@ -5,6 +5,7 @@
  */
 import type { MachineSpec } from '../topology/index.js';
 import type { LaunchSpec } from '../workload/container-launch.js';
+import type { RunLimits } from '../engine/index.js';
 
 export type ScenarioKind = 'launch' | 'pause-bench';
 
@@ -17,6 +18,8 @@ export interface LaunchPointSpec extends LaunchSpec {
   readonly runtime: string;
   /** Parameter overrides by name (kernel or node model), value in ns or plain number. */
   readonly parameters: Readonly<Record<string, number>>;
+  /** Caps on one run: events, simulated time, heap. */
+  readonly limits: RunLimits;
 }
 
 /** pause_bench: N threads on one global spinlock. */
@@ -29,6 +32,7 @@ export interface PauseBenchPointSpec {
   readonly holdNs: number;
   readonly thinkNs: number;
   readonly durationNs: number;
+  readonly limits: RunLimits;
 }
 
 export type PointSpec = LaunchPointSpec | PauseBenchPointSpec;

@@ -153,10 +153,12 @@ export function runLaunchStorm(options: {
   spec: LaunchSpec;
   seed: string;
   limits?: Partial<RunLimits>;
+  /** Heap in use, for the engine's memory cap (supplied by the pipeline; the model reads no process state). */
+  heapProbe?: () => number;
   kubeletParsePerLineNs?: number;
 }): LaunchRunResult {
   const { topology, models, spec, seed } = options;
-  const sim = new Simulation({ seed, limits: options.limits });
+  const sim = new Simulation({ seed, limits: options.limits, heapProbe: options.heapProbe });
   const world = new LaunchWorld({ sim, topology, models, mechanisms: spec.mechanisms });
   const env = models.node.environment;
   const heterogeneous = spec.mechanisms.heterogeneity;

@@ -32,6 +32,7 @@ import { formatSignificant } from '../../report/run-report.js';
 import type { LaunchPointSpec, ResolvedScenario, RunPoint } from '../../scenario/types.js';
 import { findMachineModel, listMachineModels, parseMachineSpec } from '../../topology/index.js';
 import { ALL_MECHANISMS_ON } from '../../workload/mechanisms.js';
+import { DEFAULT_LIMITS } from '../../engine/index.js';
 import { listModelNames, type LaunchModels } from '../../workload/load-models.js';
 import type { CommandContext } from '../context.js';
 import { commandLine } from '../format.js';
@@ -111,6 +112,7 @@ export function planPointSpec(machine: string, concurrency: number, options: Pla
     mechanisms: ALL_MECHANISMS_ON,
     parameters: {},
     sampleEveryNs: 1e9,
+    limits: DEFAULT_LIMITS,
   };
 }
 
