@@ -5,6 +5,7 @@ import { InputError } from '../../src/input/errors.js';
 import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
 import type { LaunchPointSpec, PauseBenchPointSpec } from '../../src/scenario/types.js';
 import { ALL_MECHANISMS_ON } from '../../src/workload/mechanisms.js';
+import { DEFAULT_LIMITS } from '../../src/engine/index.js';
 
 function errorOf(fn: () => unknown): InputError {
   try {
@@ -56,6 +57,7 @@ describe('loadScenario: a launch file', () => {
       mechanisms: ALL_MECHANISMS_ON,
       parameters: {},
       sampleEveryNs: 1e9,
+      limits: DEFAULT_LIMITS,
     });
   });
 
@@ -224,6 +226,7 @@ expect:
       holdNs: 50,
       thinkNs: 100,
       durationNs: 2e6,
+      limits: DEFAULT_LIMITS,
     });
     expect(s.expectations[0]).toMatchObject({ points: [5], targetPoints: [2] });
   });
@@ -250,4 +253,20 @@ describe('every scenario in scenarios/', () => {
       expect(readFileSync(join(dir, file), 'utf8').split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*scenario\.schema\.json$/);
     });
   }
+});
+
+describe('loadScenario: run limits', () => {
+  it('reads limits with units and names a bad one', () => {
+    const text = 'name: limits\nmachine: r5.metal\ncontainers: 5\nlayers: 3\nlimits: {maxEvents: 5000, maxSimulatedTime: 10 s, maxMemory: 512 MiB}\n';
+    const spec = loadScenarioText(text, 'limits.yaml').points[0].spec as LaunchPointSpec;
+    expect(spec.limits).toEqual({ maxEvents: 5000, maxTimeNs: 10e9, maxHeapBytes: 512 * 2 ** 20 });
+    const bad = text.replace('512 MiB', '512 parsecs');
+    try {
+      loadScenarioText(bad, 'limits.yaml');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).format()).toMatch(/^limits\.yaml:5:\d+: limits\.maxMemory: .*parsecs/);
+    }
+  });
 });
