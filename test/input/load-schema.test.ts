@@ -3,19 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/input/errors.js';
 import { loadDocument, parseDocumentText } from '../../src/input/load.js';
 import { Duration, validate, validateDocument } from '../../src/input/schema.js';
+import { errorOf } from '../support/input-error.js';
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 const Schema = Type.Object(
   {

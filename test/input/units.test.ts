@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatDurationNs, parseDurationNs, parseSizeBytes } from '../../src/input/units.js';
-import { InputError } from '../../src/input/errors.js';
 import { formatCpuList, parseCpuList } from '../../src/input/cpulist.js';
 import { closestMatch, editDistance } from '../../src/input/did-you-mean.js';
+import { errorOf } from '../support/input-error.js';
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseDurationNs', () => {
   it.each([

@@ -6,16 +6,8 @@ import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
 import type { LaunchPointSpec, PauseBenchPointSpec } from '../../src/scenario/types.js';
 import { ALL_MECHANISMS_ON } from '../../src/workload/mechanisms.js';
 import { DEFAULT_LIMITS } from '../../src/engine/index.js';
+import { errorOf } from '../support/input-error.js';
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 const FIG3 = `# yaml-language-server: $schema=../schemas/scenario.schema.json
 name: fig3-baseline

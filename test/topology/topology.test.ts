@@ -1,19 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTopology, loadMachineModel, parseMachineSpec, resolveMachine } from '../../src/topology/index.js';
-import { InputError } from '../../src/input/errors.js';
+import { errorOf } from '../support/input-error.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'models');
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('a hand-checkable topology (test/fixtures/models/tiny.yaml)', () => {
   const tiny = buildTopology(loadMachineModel(join(fixtures, 'tiny.yaml')));
