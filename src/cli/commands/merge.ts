@@ -12,11 +12,10 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { summarizeScenario } from '../../analysis/summarize.js';
 import type { ScenarioRun } from '../../pipeline.js';
-import { writeRunReport } from '../../report/write-run.js';
 import { mergeSweep } from '../../sweep/partial.js';
 import type { CommandContext } from '../context.js';
-import { commandLine, summaryTable } from '../format.js';
-import { EXIT_CODES_EPILOGUE, locksimVersion } from './run.js';
+import { commandLine } from '../format.js';
+import { EXIT_CODES_EPILOGUE, writeAndAnnounceReport } from './run.js';
 
 export interface MergeCommandOptions {
   /** Partial files, or directories searched for partial-I-of-N.json. */
@@ -34,17 +33,7 @@ export async function executeMerge(options: MergeCommandOptions, context: Comman
   const outDir = options.out ?? join('reports', scenario.name);
   // The sweep's own command line (recorded by the shards) is how to reproduce the report, not this merge.
   const command = merged.command ?? commandLine(['merge', ...options.inputs, ...(options.out === undefined ? [] : ['--out', options.out])]);
-  const files = await writeRunReport(run, outDir, { command, version: locksimVersion() });
-  const index = files.find((f) => f.endsWith('index.html')) ?? join(outDir, 'index.html');
-  if (options.json === true) {
-    context.out(JSON.stringify(run.summary, null, 2));
-    if (options.quiet !== true) context.err(`report: ${index}`);
-  } else if (options.quiet === true) {
-    context.out(index);
-  } else {
-    context.out(summaryTable(run.summary, scenario.kind));
-    context.out(`\nmerged ${points.length} points; ${files.length} files in ${outDir}/; open ${index}`);
-  }
+  const { files } = await writeAndAnnounceReport(run, outDir, { command, json: options.json, quiet: options.quiet, lead: `merged ${points.length} points; ` }, context);
   return { run, files };
 }
 

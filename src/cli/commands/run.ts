@@ -140,7 +140,21 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
     context.out(`shard ${outcome.partial.shard.index}/${outcome.partial.shard.count}: ${outcome.file} (combine the shards with \`locksim merge\`)`);
     return outcome.file;
   }
-  const run: ScenarioRun = outcome.run;
+  const { index } = await writeAndAnnounceReport(outcome.run, outDir, options, context);
+  return index;
+}
+
+/**
+ * Writes a run's report and tells the user where it is: the summary table
+ * (or JSON with --json, or only the path with --quiet). Shared by `run` and
+ * `merge`, whose reports are the same bytes.
+ */
+export async function writeAndAnnounceReport(
+  run: ScenarioRun,
+  outDir: string,
+  options: { readonly command: string; readonly json?: boolean; readonly quiet?: boolean; readonly lead?: string },
+  context: CommandContext,
+): Promise<{ files: string[]; index: string }> {
   const files = await writeRunReport(run, outDir, { command: options.command, version: locksimVersion() });
   const index = files.find((f) => f.endsWith('index.html')) ?? join(outDir, 'index.html');
   if (options.json === true) {
@@ -149,10 +163,10 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
   } else if (options.quiet === true) {
     context.out(index);
   } else {
-    context.out(summaryTable(run.summary, scenario.kind));
-    context.out(`\n${files.length} files in ${outDir}/; open ${index}`);
+    context.out(summaryTable(run.summary, run.scenario.kind));
+    context.out(`\n${options.lead ?? ''}${files.length} files in ${outDir}/; open ${index}`);
   }
-  return index;
+  return { files, index };
 }
 
 /** Options `run` and `compare` share. */
