@@ -50,11 +50,22 @@ export class CpuState {
   }
 
   /**
-   * Duration of `ns` of work on `cpu` given its siblings' state now. Sampled
-   * once at the start of the work: a sibling that starts or stops midway is
-   * not followed (sections are short next to the scheduler's time scale).
+   * Duration of `ns` of work on `cpu` given its siblings' state now: the
+   * work slowdown if a sibling runs real work, the (smaller) spin slowdown
+   * if the busy siblings only spin. Sampled once at the start of the work: a
+   * sibling that starts or stops midway is not followed (sections are short
+   * next to the scheduler's time scale).
    */
   stretchNs(cpu: number, ns: number): number {
-    return this.siblingBusy(cpu) ? ns * this.topology.smtSlowdown : ns;
+    const siblings = this.topology.siblings(cpu);
+    let spinningSibling = false;
+    for (let i = 0; i < siblings.length; i++) {
+      const sibling = siblings[i];
+      if (this.busy[sibling] !== 1) continue;
+      if (this.spinning[sibling] !== 1) return ns * this.topology.smtSlowdown;
+      spinningSibling = true;
+    }
+    return spinningSibling ? ns * this.topology.smtSpinSlowdown : ns;
   }
+
 }

@@ -28,6 +28,7 @@ abstract class CacheTopology implements Topology {
   readonly globalsHomeNode: number;
   readonly homeServiceNs: number;
   readonly smtSlowdown: number;
+  readonly smtSpinSlowdown: number;
   /** The model this topology was built from (for reports and the CLI). */
   readonly model: MachineModel;
 
@@ -55,6 +56,7 @@ abstract class CacheTopology implements Topology {
     this.globalsHomeNode = globalsHomeNode;
     this.homeServiceNs = model.homeService.value;
     this.smtSlowdown = model.smtSlowdown.value;
+    this.smtSpinSlowdown = model.smtSpinSlowdown.value;
     const byId: (Cpu | undefined)[] = [];
     for (const cpu of possible) byId[cpu.id] = cpu;
     this.byId = byId;

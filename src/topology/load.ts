@@ -250,6 +250,7 @@ function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail
       source: c.perCpuRead.source,
     },
     smtSlowdown: { value: c.smtSlowdown.value, basis: c.smtSlowdown.basis, source: c.smtSlowdown.source },
+    smtSpinSlowdown: { value: c.smtSpinSlowdown.value, basis: c.smtSpinSlowdown.basis, source: c.smtSpinSlowdown.source },
   };
   layoutCpus(model, problem);
   return model;

@@ -183,6 +183,7 @@ export const MachineFamilySchema = Type.Object(
         socketHopFactor: SourcedFactorSchema,
         perCpuRead: PerCpuReadSchema,
         smtSlowdown: SourcedFactorSchema,
+        smtSpinSlowdown: SourcedFactorSchema,
       },
       { ...closed, description: 'Home-agent and spinner costs used by the lock models.' },
     ),
@@ -278,6 +279,7 @@ export interface MachineModel {
   readonly socketHopFactor: Sourced;
   readonly perCpuRead: { readonly localNs: number; readonly remoteNs: number; readonly basis: Basis; readonly source: string };
   readonly smtSlowdown: Sourced;
+  readonly smtSpinSlowdown: Sourced;
   /** Set when the file is a variant of another family. */
   readonly variantOf?: string;
   readonly variant?: VariantSpec;

@@ -78,9 +78,14 @@ export interface Topology {
 
   /**
    * Factor (>= 1) by which a critical section stretches while an SMT sibling
-   * of the holder is busy (spinning or working).
+   * of the holder runs real work.
    */
   readonly smtSlowdown: number;
+  /**
+   * The same when the busy siblings only spin with PAUSE, which gives up
+   * most issue slots (hardware.md 4.1: sigma 0.10 against 0.25).
+   */
+  readonly smtSpinSlowdown: number;
 
   /**
    * Cost for CPU `reader` to read one per-CPU counter line owned by CPU

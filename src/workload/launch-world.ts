@@ -130,6 +130,10 @@ export class LaunchWorld {
   private systemdParsing = false;
   private readonly systemdIdleWaiters = new Deque<SimEvent>();
   private threadIds = 0;
+  /** Background path walks per online CPU per ns (0 with the mechanism off). */
+  private readonly backgroundWalksPerCpuPerNs: number;
+  /** Online SMT siblings of each CPU (where background walkers can spin next to a holder). */
+  private readonly onlineSiblings: Int32Array;
   /** Per fan-out unit: its share of the online CPUs and its re-read cost at the home. */
   private readonly unitCpuShare: Float64Array;
   private readonly unitReadNs: Float64Array;
@@ -197,6 +201,10 @@ export class LaunchWorld {
     this.linesPerRead = Math.max(1, Math.round(parameter(LINES_PARAMETER)));
     const env = models.node.environment;
     this.backgroundWalksPerNs = mechanisms.spinnerFanOut ? (env.pathWalksPerCpuPerSecond * topology.cpus.length) / 1e9 : 0;
+    this.backgroundWalksPerCpuPerNs = mechanisms.spinnerFanOut ? env.pathWalksPerCpuPerSecond / 1e9 : 0;
+    const online = new Set(topology.cpus.map((c) => c.id));
+    this.onlineSiblings = new Int32Array(maxCpu + 1);
+    for (const c of topology.cpus) this.onlineSiblings[c.id] = topology.siblings(c.id).filter((id) => online.has(id)).length;
     this.walkerStream = sim.random.stream('background/path-walkers');
     let maxUnit = 0;
     for (const cpu of topology.cpus) maxUnit = Math.max(maxUnit, topology.fanOutUnit(cpu.id));
@@ -506,7 +514,8 @@ export class LaunchWorld {
         this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requestedNs);
       }
       const baseHoldNs = this.holdNs(step.hold, thread) * scale;
-      const holdNs = this.cpuState.stretchNs(cpu, baseHoldNs);
+      let holdNs = this.cpuState.stretchNs(cpu, baseHoldNs);
+      if (holdNs === baseHoldNs && step.mode === 'write') holdNs = baseHoldNs * this.walkerSiblingStretch(cpu, baseHoldNs);
       this.background.sections++;
       if (holdNs > baseHoldNs) this.background.stretchedSections++;
       const walkersFanOutNs = step.mode === 'write' ? this.backgroundWalkersDuring(cpu, holdNs) : 0;
@@ -571,6 +580,23 @@ export class LaunchWorld {
   }
 
   // ---- mechanism 4: background path walkers ----------------------------------------
+
+  /**
+   * The holder's SMT siblings are idle as far as the launch threads go, but
+   * other processes' path walks land on them at the background rate, and one
+   * that lands during this write section spins there until it ends. With
+   * arrivals at rate lambda on the siblings, the sibling is busy for the
+   * expected fraction f = 1 - (1 - e^-x) / x of a section of length h
+   * (x = lambda h), and the section stretches by the spinning-sibling SMT
+   * slowdown over that fraction. Taken in expectation rather than drawn.
+   */
+  private walkerSiblingStretch(cpu: number, holdNs: number): number {
+    const siblings = this.onlineSiblings[cpu];
+    if (this.backgroundWalksPerCpuPerNs === 0 || siblings === 0 || holdNs <= 0) return 1;
+    const x = this.backgroundWalksPerCpuPerNs * siblings * holdNs;
+    const busyFraction = x < 1e-6 ? x / 2 : 1 - (1 - Math.exp(-x)) / x;
+    return 1 + (this.topology.smtSpinSlowdown - 1) * busyFraction;
+  }
 
   /**
    * Path walks of other processes that arrive during a write section of

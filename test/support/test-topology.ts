@@ -104,6 +104,7 @@ function buildTopology(shape: Shape): Topology {
     },
     homeServiceNs: shape.homeServiceNs,
     smtSlowdown: shape.smtSlowdown,
+    smtSpinSlowdown: shape.smtSlowdown,
     perCpuReadNs: (reader: number, owner: number) =>
       cpu(reader).socket === cpu(owner).socket ? shape.perCpuLocalNs : shape.perCpuRemoteNs,
   });
