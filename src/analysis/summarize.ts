@@ -3,7 +3,7 @@
  * Each metric is computed per seed, then estimated across seeds.
  */
 import { TIME_CATEGORIES } from '../workload/accounting.js';
-import { lockWaitingShare, machineLockWaitingShare, type LaunchRunResult } from '../workload/container-launch.js';
+import { lockWaitingShare, machineLockWaitingShare, type LaunchRunResult, type LockResult } from '../workload/container-launch.js';
 import type { PauseBenchResult } from '../bench-models/pause-bench.js';
 import type { RunPoint } from '../scenario/types.js';
 import { estimate, mean, percentile } from './statistics.js';
@@ -60,6 +60,15 @@ export function launchMetrics(result: LaunchRunResult): Record<string, number> {
     metrics[`${lock.name}.meanWaitUs`] = lock.meanWaitNs / 1e3;
     metrics[`${lock.name}.meanHoldUs`] = lock.meanHoldNs / 1e3;
     metrics[`${lock.name}.acquisitions`] = lock.acquisitions;
+    // Results stored before the distributions were recorded have no quantiles.
+    const wait = lock.waitQuantilesNs as LockResult['waitQuantilesNs'] | undefined;
+    const hold = lock.holdQuantilesNs as LockResult['holdQuantilesNs'] | undefined;
+    if (wait !== undefined && hold !== undefined) {
+      metrics[`${lock.name}.p50WaitUs`] = wait.p50 / 1e3;
+      metrics[`${lock.name}.p99WaitUs`] = wait.p99 / 1e3;
+      metrics[`${lock.name}.p50HoldUs`] = hold.p50 / 1e3;
+      metrics[`${lock.name}.p99HoldUs`] = hold.p99 / 1e3;
+    }
     for (const [distance, count] of Object.entries(lock.handoffsByClass)) metrics[`${lock.name}.handoffs.${distance}`] = count;
   }
   TIME_CATEGORIES.forEach((category, index) => {

@@ -3,7 +3,7 @@
  * module's header names the Linux code it models and what it simplifies.
  */
 export type { KernelContext } from './context.js';
-export { LockStats } from './lock-stats.js';
+export { LockStats, LogHistogram } from './lock-stats.js';
 export { LockProbes, type LockMode, type LockProbePayload } from './lock-probes.js';
 export { ExclusiveSpinlock, type SpinWaiter, type Handoff } from './exclusive-spinlock.js';
 export { QSpinlock, type QSpinlockOptions } from './qspinlock.js';

@@ -43,7 +43,7 @@ export const RENAMED_METRICS: Readonly<Record<string, string>> = {
 };
 
 /** Per-lock metrics, written `<lock>.<suffix>`. */
-export const LOCK_METRIC_SUFFIXES: readonly string[] = ['meanWaitUs', 'meanHoldUs', 'acquisitions', ...DISTANCE_CLASSES.map((d) => `handoffs.${d}`)];
+export const LOCK_METRIC_SUFFIXES: readonly string[] = ['meanWaitUs', 'meanHoldUs', 'acquisitions', 'p50WaitUs', 'p99WaitUs', 'p50HoldUs', 'p99HoldUs', ...DISTANCE_CLASSES.map((d) => `handoffs.${d}`)];
 
 export const PAUSE_BENCH_METRICS: readonly string[] = [
   'latencyNs',

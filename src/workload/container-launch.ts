@@ -14,6 +14,7 @@ import { LaunchWorld, type KernelThread } from './launch-world.js';
 import type { LaunchModels } from './load-models.js';
 import type { MechanismSwitches } from './mechanisms.js';
 import type { DistanceClass } from '../topology/topology.js';
+import type { LockStats, LogHistogram } from '../kernel/lock-stats.js';
 
 export type LayerSpec =
   | { readonly kind: 'fixed'; readonly value: number }
@@ -79,6 +80,9 @@ export interface LockResult {
   readonly spinNs: number;
   readonly sleepNs: number;
   readonly handoffsByClass: Readonly<Record<DistanceClass, number>>;
+  /** Quantiles of the wait and hold distributions (log-bucketed, within ~19%), ns. */
+  readonly waitQuantilesNs: { readonly p50: number; readonly p90: number; readonly p99: number };
+  readonly holdQuantilesNs: { readonly p50: number; readonly p90: number; readonly p99: number };
 }
 
 export interface LaunchRunResult {
@@ -316,7 +320,8 @@ export function runLaunchStorm(options: {
   };
 }
 
-function lockResult(name: string, stats: { acquisitions: number; contendedAcquisitions: number; meanWaitNs: number; maxWaitNs: number; meanHoldNs: number; maxHoldNs: number; spinNs: number; sleepNs: number; handoffsByClass: Record<DistanceClass, number> }): LockResult {
+function lockResult(name: string, stats: LockStats): LockResult {
+  const quantiles = (histogram: LogHistogram) => ({ p50: histogram.quantile(0.5), p90: histogram.quantile(0.9), p99: histogram.quantile(0.99) });
   return {
     name,
     acquisitions: stats.acquisitions,
@@ -328,6 +333,8 @@ function lockResult(name: string, stats: { acquisitions: number; contendedAcquis
     spinNs: stats.spinNs,
     sleepNs: stats.sleepNs,
     handoffsByClass: { ...stats.handoffsByClass },
+    waitQuantilesNs: quantiles(stats.waitHistogram),
+    holdQuantilesNs: quantiles(stats.holdHistogram),
   };
 }
 
