@@ -445,11 +445,6 @@ export class LaunchWorld {
     }
   }
 
-  /** Runs a single procedure (used by tests and tools); the same semantics as a `call` step. */
-  *call(thread: KernelThread, procedure: Procedure, countsAsMountOp: boolean, scale: number): ProcessBody {
-    yield* this.runSteps(thread, [{ kind: 'call', name: procedure.name, procedure, countsAsMountOp }], scale);
-  }
-
   *work(thread: KernelThread, ns: number, category: number): ProcessBody {
     if (ns <= 0) return;
     yield* this.runOnCpu(thread);

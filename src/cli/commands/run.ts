@@ -9,10 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { summarizeScenario } from '../../analysis/summarize.js';
 import { InputError } from '../../input/errors.js';
 import type { ScenarioRun } from '../../pipeline.js';
-import { runPointsParallel, SweepInterruptedError } from '../../sweep/pool.js';
+import { SweepInterruptedError } from '../../sweep/pool.js';
 import { interruptOnSignals, resolveShard, runSweep, type SweepOutcome } from '../../sweep/run-sweep.js';
 import { EXIT } from '../exit-codes.js';
 import { ensureWritableDir } from '../../report/atomic.js';
@@ -63,16 +62,6 @@ export function loadRunScenario(args: ScenarioArgs): ResolvedScenario {
   const seeds = seedList(args.seed, args.seeds ?? loaded.seeds.length);
   // Quoted YAML strings: a seed like "007" must stay a string, not become the number 7.
   return loadScenario(args.scenario, { set: [...set, `seeds=[${seeds.map((s) => JSON.stringify(s)).join(', ')}]`], modelsDir: args.modelsDir });
-}
-
-/**
- * Runs every (point, seed) on `jobs` threads (sweep/pool.ts; 1: in this
- * thread) and summarizes. Same seeds, same bytes as pipeline.runScenario,
- * whatever the job count.
- */
-export async function runScenarioJobs(scenario: ResolvedScenario, options: { jobs?: number; onProgress?: (done: number, total: number) => void; modelsDir?: string } = {}): Promise<ScenarioRun> {
-  const points = await runPointsParallel(scenario, { jobs: options.jobs, onProgress: options.onProgress, modelsDir: options.modelsDir });
-  return { scenario, points, summary: summarizeScenario(scenario.name, scenario.seeds, points) };
 }
 
 export interface RunCommandOptions extends ScenarioArgs {
