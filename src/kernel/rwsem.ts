@@ -10,16 +10,18 @@
  * the head run of readers (granted at once, as rwsem_mark_wake does), or the
  * head writer, which is woken and must then find the lock free: a writer
  * arriving during its wake-up steals the lock (rwsem_try_write_lock_unqueued).
- * Waiters: a writer arriving while a writer owns the lock spins on the owner
- * (busy CPU) for at most `maxSpinNs`, then sleeps; otherwise it sleeps at
- * once. Spinners also go to sleep when readers take the lock (the owner is no
- * longer a running writer), or when another thread needs their CPU
- * (`preemptSpinner`, need_resched()). Readers never spin: reader optimistic spinning
+ * Waiters: a writer arriving while a writer owns the lock and runs on a CPU
+ * spins on the owner (busy CPU) for at most `maxSpinNs`, then sleeps;
+ * otherwise it sleeps at once. Spinners also go to sleep when readers take
+ * the lock or the owner leaves its CPU (rwsem_spin_on_owner: the owner is no
+ * longer a writer on a CPU, owner_on_cpu()), or when another thread needs
+ * their CPU (`preemptSpinner`, need_resched()). The owner is off its CPU from
+ * a grant to a sleeping waiter until its caller reports it running
+ * (`setOwnerRunning`), and whenever the caller reports it descheduled. Readers never spin: reader optimistic spinning
  * was removed from Linux in 5.19. Waking a sleeper costs `wakeupNs`.
  * Cache lines: sem->count, one line: every acquisition is an atomic on it
  * (one transfer to the acquirer). Releases are charged nothing.
- * Simplified on purpose: the owner is always taken to be running (a writer
- * that sleeps inside its section still attracts spinners); only the head run
+ * Simplified on purpose: only the head run
  * of readers is woken (Linux grants up to 256 queued readers, writers
  * skipped); a woken writer that finds the lock taken goes back to sleep
  * without spinning again.
@@ -61,6 +63,8 @@ export class RwSemaphore {
   readonly writeStats = new LockStats();
   readonly line: CacheLine;
   private writerCpu = -1;
+  /** owner_on_cpu() for the writer owner: false between a grant to a sleeper and its first run, and while descheduled. */
+  private ownerRunning = false;
   private readerCount = 0;
   private writerAcquiredNs = 0;
   private readonly readersAcquiredNs = new Map<number, number[]>();
@@ -117,17 +121,33 @@ export class RwSemaphore {
     this.emitRequested(cpu, 'write');
     if (this.writerCpu < 0 && this.readerCount === 0 && !this.handoffDue()) {
       this.writerCpu = cpu;
+      this.ownerRunning = true;
       const delayNs = this.line.transferTo(cpu);
       if (delayNs > 0) yield sim.timeout(delayNs);
       this.acquired(cpu, 'write', requestedNs, false);
       return;
     }
     const waiter = this.newWaiter(cpu, 'write', requestedNs);
-    if (this.writerCpu >= 0 && this.options.maxSpinNs > 0) this.spin(waiter);
+    if (this.writerCpu >= 0 && this.ownerRunning && this.options.maxSpinNs > 0) this.spin(waiter);
     else this.sleep(waiter);
     yield waiter.event;
     this.context.cpuState.setBusy(cpu, true);
     this.acquired(cpu, 'write', requestedNs, true);
+  }
+
+  /**
+   * The write owner was scheduled onto a CPU (true) or left it (false). Off
+   * its CPU, every optimistic spinner stops spinning and sleeps: spinning on
+   * an owner that does not run would only burn CPUs the owner may need.
+   */
+  setOwnerRunning(running: boolean): void {
+    if (this.writerCpu < 0) return;
+    this.ownerRunning = running;
+    if (!running) this.stopSpinners();
+  }
+
+  private stopSpinners(): void {
+    while (this.spinners.length > 0) this.spinToSleep(this.spinners[0]);
   }
 
   /** up_read(). */
@@ -183,7 +203,7 @@ export class RwSemaphore {
       this.grant(head, releaserCpu);
     }
     // Writers spin only on a writer owner.
-    while (this.spinners.length > 0) this.spinToSleep(this.spinners[0]);
+    this.stopSpinners();
   }
 
   /**
@@ -206,6 +226,8 @@ export class RwSemaphore {
       this.stats.sleepNs += runsAtNs - waiter.phaseSinceNs;
       this.waitList.remove(waiter);
     }
+    // A spinner runs on its CPU; a sleeper or waker runs only once scheduled (the caller's setOwnerRunning).
+    if (waiter.mode === 'write') this.ownerRunning = waiter.phase === 'spinning';
     waiter.phase = 'granted';
     if (releaserCpu >= 0) {
       const distanceClass = topology.distanceClass(releaserCpu, waiter.cpu);
@@ -215,6 +237,7 @@ export class RwSemaphore {
       }
     }
     waiter.event.succeed(undefined, NORMAL, this.line.transferTo(waiter.cpu, runsAtNs));
+    if (waiter.mode === 'write' && !this.ownerRunning) this.stopSpinners();
   }
 
   /** The head writer is woken; it takes the lock only if still free when it runs. */

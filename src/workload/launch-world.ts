@@ -30,6 +30,8 @@ export class KernelThread {
   pass = 0;
   /** Set by the rwsem sleep hook: the thread gave its CPU up inside a lock wait. */
   sleptInLock = false;
+  /** Semaphores this thread holds for write: their spinners watch whether it runs. */
+  readonly writeHeldSems: RwSemaphore[] = [];
   /** Whether this thread's host mounts propagate to receivers (false for private mounts). */
   propagates = true;
   /** Calls per syscall name. */
@@ -291,6 +293,7 @@ export class LaunchWorld {
     thread.cpu = cpu;
     this.threadOnCpu[cpu] = thread;
     this.cpuState.setBusy(cpu, true);
+    for (const sem of thread.writeHeldSems) sem.setOwnerRunning(true);
   }
 
   leaveCpu(thread: KernelThread): void {
@@ -299,6 +302,7 @@ export class LaunchWorld {
     this.threadOnCpu[cpu] = null;
     thread.cpu = -1;
     this.scheduler.release(cpu);
+    for (const sem of thread.writeHeldSems) sem.setOwnerRunning(false);
   }
 
   /**
@@ -389,7 +393,15 @@ export class LaunchWorld {
           yield* this.sleepOffCpu(thread, step.ns * stepScale, CATEGORY['off-cpu launch work']);
           break;
         case 'lock': {
-          const held = yield* this.acquireLock(thread, step, stepScale);
+          if (thread.cpu < 0) yield* this.runOnCpu(thread);
+          // The uncontended mount_lock write takes no process step; anything else waits in its lock.
+          const held = this.lockNowIfFree(thread, step) ?? (yield* this.waitForLock(thread, step));
+          const sectionNs = this.startSection(thread, held, stepScale);
+          if (sectionNs > 0) {
+            yield this.sim.timeout(sectionNs);
+            this.account(thread, held.spinCategory, held.transferNs);
+            this.account(thread, held.sectionCategory, held.holdNs);
+          }
           if (step.steps.length === 0) this.releaseLock(thread, held);
           else stack.push({ kind: FRAME_LOCK, steps: step.steps, index: 0, scale: stepScale, remaining: 0, lock: held });
           break;
@@ -489,37 +501,32 @@ export class LaunchWorld {
   }
 
   /**
-   * Takes the lock of a `lock` step and runs its critical section (the hold
-   * time); the caller runs nested steps, then `releaseLock`.
+   * write_seqlock() on a free mount_lock, without a process step: the line
+   * transfer is folded into the section's timer. Null if the step needs
+   * anything else (a wait, an exclusive read, a semaphore).
    */
-  private *acquireLock(thread: KernelThread, step: LockStep, scale: number): ProcessBody<HeldLock> {
-    if (thread.cpu < 0) yield* this.runOnCpu(thread);
+  private lockNowIfFree(thread: KernelThread, step: LockStep): HeldLock | null {
+    if (step.lockKind !== 'seqlock' || step.mode !== 'write') return null;
+    const lock = this.seqlocks.get(step.lock)!;
+    if (lock.spinlock.isLocked) return null;
+    const cpu = thread.cpu;
+    // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
+    if (this.mechanisms.rcuHeldOpen) this.rcu.enterReadSide(cpu);
+    const transferNs = lock.writeLockNowIfFree(cpu);
+    return new HeldLock(step, cpu, lock, null, transferNs);
+  }
+
+  /** Waits until the thread holds the lock of a `lock` step (spinning or asleep, as the lock decides). */
+  private *waitForLock(thread: KernelThread, step: LockStep): ProcessBody<HeldLock> {
     if (step.lockKind === 'seqlock') {
       const cpu = thread.cpu;
       const lock = this.seqlocks.get(step.lock)!;
-      // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
       if (this.mechanisms.rcuHeldOpen) this.rcu.enterReadSide(cpu);
       const requestedNs = this.sim.now;
-      // Uncontended: take it without a process step and fold the line transfer into the hold timer.
-      let transferNs = step.mode === 'write' ? lock.writeLockNowIfFree(cpu) : -1;
-      if (transferNs < 0) {
-        transferNs = 0;
-        if (step.mode === 'write') yield* lock.writeLock(cpu);
-        else yield* lock.lockExclusive(cpu);
-        this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requestedNs);
-      }
-      const baseHoldNs = this.holdNs(step.hold, thread) * scale;
-      let holdNs = this.cpuState.stretchNs(cpu, baseHoldNs);
-      if (holdNs === baseHoldNs && step.mode === 'write') holdNs = baseHoldNs * this.walkerSiblingStretch(cpu, baseHoldNs);
-      this.background.sections++;
-      if (holdNs > baseHoldNs) this.background.stretchedSections++;
-      const walkersFanOutNs = step.mode === 'write' ? this.backgroundWalkersDuring(cpu, holdNs) : 0;
-      if (holdNs + transferNs > 0) {
-        yield this.sim.timeout(holdNs + transferNs);
-        this.account(thread, CATEGORY['spin:mount_lock'], transferNs);
-        this.account(thread, CATEGORY['cs:mount_lock'], holdNs);
-      }
-      return { step, cpu, seqlock: lock, sem: null, walkersFanOutNs };
+      if (step.mode === 'write') yield* lock.writeLock(cpu);
+      else yield* lock.lockExclusive(cpu);
+      this.account(thread, CATEGORY['spin:mount_lock'], this.sim.now - requestedNs);
+      return new HeldLock(step, cpu, lock, null, 0);
     }
     const lockCpu = thread.cpu;
     const sem = this.rwsems.get(step.lock)!;
@@ -540,16 +547,37 @@ export class LaunchWorld {
     } else {
       this.account(thread, CATEGORY['spin:namespace_sem'], waitedNs);
     }
-    const holdNs = this.holdNs(step.hold, thread) * scale;
-    if (holdNs > 0) {
-      const stretched = this.cpuState.stretchNs(thread.cpu, holdNs);
-      yield this.sim.timeout(stretched);
-      this.account(thread, CATEGORY['cs:namespace_sem'], stretched);
+    if (step.mode === 'write') {
+      thread.writeHeldSems.push(sem);
+      sem.setOwnerRunning(true);
     }
-    return { step, cpu: lockCpu, seqlock: null, sem, walkersFanOutNs: 0 };
+    return new HeldLock(step, lockCpu, null, sem, 0);
   }
 
-  private releaseLock(_thread: KernelThread, held: HeldLock): void {
+  /**
+   * The critical section of a lock just taken: its length (SMT stretch
+   * included) and, for a mount_lock write, the background walkers it
+   * gathers. Returns the time the thread spends before nested steps run:
+   * any line transfer still due plus the section.
+   */
+  private startSection(thread: KernelThread, held: HeldLock, scale: number): number {
+    const step = held.step;
+    const baseHoldNs = this.holdNs(step.hold, thread) * scale;
+    if (held.seqlock === null) {
+      held.holdNs = baseHoldNs > 0 ? this.cpuState.stretchNs(thread.cpu, baseHoldNs) : 0;
+      return held.holdNs;
+    }
+    const cpu = held.cpu;
+    let holdNs = this.cpuState.stretchNs(cpu, baseHoldNs);
+    if (holdNs === baseHoldNs && step.mode === 'write') holdNs = baseHoldNs * this.walkerSiblingStretch(cpu, baseHoldNs);
+    this.background.sections++;
+    if (holdNs > baseHoldNs) this.background.stretchedSections++;
+    held.walkersFanOutNs = step.mode === 'write' ? this.backgroundWalkersDuring(cpu, holdNs) : 0;
+    held.holdNs = holdNs;
+    return holdNs + held.transferNs;
+  }
+
+  private releaseLock(thread: KernelThread, held: HeldLock): void {
     const { step, cpu } = held;
     if (held.seqlock !== null) {
       if (step.mode === 'write') {
@@ -560,8 +588,11 @@ export class LaunchWorld {
       if (this.mechanisms.rcuHeldOpen) this.rcu.exitReadSide(cpu);
       return;
     }
-    if (step.mode === 'write') held.sem!.upWrite(cpu);
-    else held.sem!.upRead(cpu);
+    if (step.mode === 'write') {
+      const sems = thread.writeHeldSems;
+      sems.splice(sems.lastIndexOf(held.sem!), 1);
+      held.sem!.upWrite(cpu);
+    } else held.sem!.upRead(cpu);
   }
 
   *gracePeriod(thread: KernelThread): ProcessBody {
@@ -761,14 +792,27 @@ export class LaunchWorld {
 
 type LockStep = Extract<Step, { kind: 'lock' }>;
 
-/** A lock taken by `acquireLock`, to be released after its nested steps. */
-interface HeldLock {
-  readonly step: LockStep;
-  /** The CPU the lock was taken on (its identity for release, even if the thread moved). */
-  readonly cpu: number;
-  readonly seqlock: SeqLock | null;
-  readonly sem: RwSemaphore | null;
-  readonly walkersFanOutNs: number;
+/** A lock taken by a `lock` step, to be released after its nested steps. */
+class HeldLock {
+  /** The section's length once started (`startSection`), ns. */
+  holdNs = 0;
+  /** Home time of the background walkers' re-reads at the release (mount_lock writes). */
+  walkersFanOutNs = 0;
+  readonly spinCategory: number;
+  readonly sectionCategory: number;
+
+  constructor(
+    readonly step: LockStep,
+    /** The CPU the lock was taken on (its identity for release, even if the thread moved). */
+    readonly cpu: number,
+    readonly seqlock: SeqLock | null,
+    readonly sem: RwSemaphore | null,
+    /** Line transfer still to wait after an acquisition without a process step, ns. */
+    readonly transferNs: number,
+  ) {
+    this.spinCategory = seqlock !== null ? CATEGORY['spin:mount_lock'] : CATEGORY['spin:namespace_sem'];
+    this.sectionCategory = seqlock !== null ? CATEGORY['cs:mount_lock'] : CATEGORY['cs:namespace_sem'];
+  }
 }
 
 const FRAME_STEPS = 0;

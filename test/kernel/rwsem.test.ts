@@ -62,6 +62,33 @@ describe('RwSemaphore', () => {
     expect(sem.stats.sleepNs).toBeGreaterThan(0);
   });
 
+  it('spins only on an owner that runs: a descheduled owner sends its spinners to sleep, and newcomers sleep at once', () => {
+    const { sim, context, sem } = setup({ maxSpinNs: Infinity });
+    const seen: string[] = [];
+    sim.process((function* (): ProcessBody {
+      yield* sem.downWrite(0);
+      yield sim.timeout(us(5));
+      sem.setOwnerRunning(false);
+      yield sim.timeout(us(20));
+      sem.setOwnerRunning(true);
+      yield sim.timeout(us(5));
+      sem.upWrite(0);
+    })());
+    for (const [cpu, startNs] of [[1, us(1)], [2, us(10)], [3, us(27)]] as const) {
+      sim.process((function* (): ProcessBody {
+        yield sim.timeout(startNs);
+        context.cpuState.setBusy(cpu, true);
+        yield* sem.downWrite(cpu);
+        sem.upWrite(cpu);
+      })());
+      sim.timeout(startNs + 500).addCallback(() => seen.push(`cpu${cpu} at ${startNs / 1000} us: ${context.cpuState.isSpinning(cpu) ? 'spins' : 'sleeps'}`));
+    }
+    sim.timeout(us(6)).addCallback(() => seen.push(`cpu1 after the owner left: ${context.cpuState.isSpinning(1) ? 'spins' : 'sleeps'}`));
+    sim.run();
+    expect(seen).toEqual(['cpu1 at 1 us: spins', 'cpu1 after the owner left: sleeps', 'cpu2 at 10 us: sleeps', 'cpu3 at 27 us: spins']);
+    expect(sem.writer).toBe(-1);
+  });
+
   it('a reader arriving while a writer waits queues behind the writer', () => {
     const { sim, sem } = setup();
     const order: string[] = [];
