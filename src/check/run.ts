@@ -25,6 +25,8 @@ export interface CheckOptions {
   readonly baselineTolerance?: number;
   /** Called before each scenario runs. */
   readonly onScenario?: (scenario: ResolvedScenario, index: number, total: number) => void;
+  /** Called once before the first run with every scenario that will run (e.g. to start them all in one pool). */
+  readonly onPlanned?: (scenarios: readonly ResolvedScenario[]) => void;
 }
 
 export interface ScenarioCheck {
@@ -119,9 +121,13 @@ function baselineRow(scenario: ResolvedScenario, baseline: Baseline, diffs: read
 export async function runChecks(scenarios: readonly ResolvedScenario[], run: ScenarioRunner, options: CheckOptions = {}): Promise<CheckReport> {
   const tolerance = options.baselineTolerance ?? DEFAULT_BASELINE_TOLERANCE;
   const checks: ScenarioCheck[] = [];
+  const baselines: (Baseline | undefined)[] = [];
+  for (const scenario of scenarios) baselines.push(options.updateBaseline === true ? undefined : await readBaseline(scenario));
+  const runs = (scenario: ResolvedScenario, index: number): boolean => scenario.expectations.length > 0 || baselines[index] !== undefined || options.updateBaseline === true;
+  options.onPlanned?.(scenarios.filter(runs));
   for (const [index, scenario] of scenarios.entries()) {
-    const baseline = options.updateBaseline === true ? undefined : await readBaseline(scenario);
-    if (scenario.expectations.length === 0 && baseline === undefined && options.updateBaseline !== true) {
+    const baseline = baselines[index];
+    if (!runs(scenario, index)) {
       checks.push({ scenario: scenario.name, file: scenario.file, rows: [], baselineDiffs: [], skipped: true });
       continue;
     }

@@ -196,6 +196,8 @@ export interface AblationRunOptions {
   readonly run?: (scenario: ResolvedScenario) => Promise<{ readonly summary: ScenarioSummary }>;
   /** Called once everything is loaded and checked, before the first run (e.g. to check the output folder). */
   readonly onLoaded?: (scenario: ResolvedScenario) => void | Promise<void>;
+  /** Called once before the first run with the baseline and every variant (e.g. to start them all in one pool). */
+  readonly onPlanned?: (scenarios: readonly ResolvedScenario[]) => void;
   /** Called before each variant runs: "baseline" or the mechanism switched off. */
   readonly onVariant?: (label: string, index: number, total: number) => void;
 }
@@ -240,6 +242,7 @@ export async function runAblation(file: string, options: AblationRunOptions = {}
   const variantScenarios = ablated.map((mechanism) => ({ mechanism, scenario: load([...baselineSet, `mechanisms.${mechanism}=false`]) }));
 
   await options.onLoaded?.(scenario);
+  options.onPlanned?.([scenario, ...variantScenarios.map((variant) => variant.scenario)]);
   const run = options.run ?? ((resolved: ResolvedScenario) => runScenario(resolved, options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir }));
   const total = variantScenarios.length + 1;
   options.onVariant?.('baseline', 0, total);

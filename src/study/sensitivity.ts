@@ -282,6 +282,8 @@ export interface SensitivityRunOptions {
   readonly kernel?: string;
   readonly node?: string;
   readonly run?: (scenario: ResolvedScenario) => Promise<{ readonly summary: ScenarioSummary }>;
+  /** Called once before the first run with every scenario of the study (e.g. to start them all in one pool). */
+  readonly onPlanned?: (scenarios: readonly ResolvedScenario[]) => void;
   /** Called after each evaluation with its place in the whole study. */
   readonly onEvaluation?: (evaluation: { done: number; total: number; parameter?: string; point: RangePoint | 'default'; valueText: string; target: string; verdict: TargetVerdict }) => void;
 }
@@ -349,6 +351,7 @@ export async function runSensitivity(options: SensitivityRunOptions = {}): Promi
     }
   }
 
+  options.onPlanned?.([...defaultScenarios, ...planned.flatMap((trial) => trial.scenarios.map((entry) => entry.scenario))]);
   const run = options.run ?? ((scenario: ResolvedScenario) => runScenario(scenario, { modelsDir }));
   const total = checkFiles.length + planned.reduce((sum, trial) => sum + trial.scenarios.length, 0);
   let done = 0;

@@ -6,6 +6,7 @@
  * byte, as pipeline.runScenarioPoints in one thread.
  *
  *   selected points x seeds  ->  minus runs already in the checkpoint
+ *                            ->  costliest first (runCost)
  *                            ->  jobs = 1: run here, one after another
  *                                jobs > 1: piscina threads (worker.ts)
  *                            ->  each finished run: journal (checkpoint.ts), progress
@@ -24,6 +25,7 @@ import { runPoint, type RunOptions } from '../pipeline.js';
 import type { PointRuns, RunOutput } from '../analysis/summarize.js';
 import type { ResolvedScenario, RunPoint } from '../scenario/types.js';
 import type { LaunchModels } from '../workload/load-models.js';
+import type { LayerSpec } from '../workload/container-launch.js';
 import { InputError } from '../input/errors.js';
 import { Checkpoint, runKey, type CheckpointOptions } from './checkpoint.js';
 import { rebuildError } from './task-errors.js';
@@ -62,7 +64,7 @@ interface PendingRun {
   readonly seedIndex: number;
 }
 
-interface FinishedRun {
+export interface FinishedRun {
   readonly machine: string;
   readonly output: RunOutput;
 }
@@ -86,7 +88,8 @@ export async function runPointsParallel(scenario: ResolvedScenario, options: Swe
       });
     });
     let done = total - pending.length;
-    const record = (run: PendingRun, result: FinishedRun): void => {
+    const record = (task: number, result: FinishedRun): void => {
+      const run = pending[task];
       const point = selected[run.slot];
       checkpoint?.append({ point: point.index, seedIndex: run.seedIndex, seed: seeds[run.seedIndex], machine: result.machine, output: result.output });
       finished[run.slot * seeds.length + run.seedIndex] = result;
@@ -94,8 +97,10 @@ export async function runPointsParallel(scenario: ResolvedScenario, options: Swe
     };
     const interrupted = (): SweepInterruptedError => new SweepInterruptedError(done, total, checkpoint?.file);
     const jobs = Math.min(options.jobs ?? availableParallelism(), pending.length);
-    if (jobs <= 1) await runHere(selected, seeds, pending, options, record, interrupted);
-    else await runInPool(selected, seeds, pending, jobs, options, record, interrupted);
+    // Costliest first (stable): the runs left at the end, when threads fall idle, are short ones.
+    pending.sort((a, b) => runCost(selected[b.slot]) - runCost(selected[a.slot]));
+    const tasks = pending.map((run) => ({ slot: run.slot, seed: seeds[run.seedIndex] }));
+    await runTasks(selected, tasks, jobs, options, record, interrupted);
     return selected.map((point, slot) => {
       const runs = seeds.map((_seed, seedIndex) => finished[slot * seeds.length + seedIndex]!);
       // As runScenarioPoints: the machine name of the point's last run (all runs of a point share it).
@@ -106,20 +111,55 @@ export async function runPointsParallel(scenario: ResolvedScenario, options: Swe
   }
 }
 
-type RecordRun = (run: PendingRun, result: FinishedRun) => void;
+/** One run to do: a point (by its position in the list the pool was given) and a seed. */
+export interface RunTask {
+  readonly slot: number;
+  readonly seed: string;
+}
+
+/** Called with the position of a finished task in the task list, and its result. */
+type RecordRun = (task: number, result: FinishedRun) => void;
+
+/** Rough relative cost of one run of `point`, only to start the longest runs first. */
+export function runCost(point: RunPoint): number {
+  const spec = point.spec;
+  if (spec.kind === 'pause-bench') return (spec.threads * spec.durationNs) / 1e5;
+  // Propagation makes a storm's work grow with containers^2; layers add mount operations linearly.
+  return spec.containers * spec.containers * meanLayers(spec.layers);
+}
+
+function meanLayers(layers: LayerSpec): number {
+  switch (layers.kind) {
+    case 'fixed':
+      return layers.value;
+    case 'normal':
+      return layers.mean;
+    case 'uniform':
+      return (layers.min + layers.max) / 2;
+  }
+}
+
+/**
+ * Runs `tasks` over `points`, in list order, here (jobs 1) or in a pool of
+ * `jobs` threads; `record` gets each result as it finishes.
+ */
+export async function runTasks(points: readonly RunPoint[], tasks: readonly RunTask[], jobs: number, options: Pick<SweepOptions, 'modelsDir' | 'limits' | 'signal'>, record: RecordRun, interrupted: () => Error): Promise<void> {
+  if (jobs <= 1) await runHere(points, tasks, options, record, interrupted);
+  else await runInPool(points, tasks, jobs, options, record, interrupted);
+}
 
 /** One run after another in this thread, yielding between runs so signals and progress bars get a turn. */
-async function runHere(selected: readonly RunPoint[], seeds: readonly string[], pending: readonly PendingRun[], options: SweepOptions, record: RecordRun, interrupted: () => Error): Promise<void> {
+async function runHere(points: readonly RunPoint[], tasks: readonly RunTask[], options: Pick<SweepOptions, 'modelsDir' | 'limits' | 'signal'>, record: RecordRun, interrupted: () => Error): Promise<void> {
   const cache = new Map<string, LaunchModels>();
-  for (const run of pending) {
+  for (const [index, task] of tasks.entries()) {
     if (options.signal?.aborted === true) throw interrupted();
-    record(run, runPoint(selected[run.slot], seeds[run.seedIndex], { modelsDir: options.modelsDir, limits: options.limits }, cache));
+    record(index, runPoint(points[task.slot], task.seed, { modelsDir: options.modelsDir, limits: options.limits }, cache));
     await nextTurn();
   }
 }
 
-async function runInPool(selected: readonly RunPoint[], seeds: readonly string[], pending: readonly PendingRun[], jobs: number, options: SweepOptions, record: RecordRun, interrupted: () => Error): Promise<void> {
-  const setup: WorkerSetup = { points: selected, modelsDir: options.modelsDir, limits: options.limits };
+async function runInPool(points: readonly RunPoint[], tasks: readonly RunTask[], jobs: number, options: Pick<SweepOptions, 'modelsDir' | 'limits' | 'signal'>, record: RecordRun, interrupted: () => Error): Promise<void> {
+  const setup: WorkerSetup = { points, modelsDir: options.modelsDir, limits: options.limits };
   const pool = new Piscina<SweepTask, SweepTaskResult>({ ...workerEntry(), workerData: setup, minThreads: jobs, maxThreads: jobs, idleTimeout: Number.POSITIVE_INFINITY });
   // Two tasks per thread in flight: a thread never idles while its last result is being received.
   const window = jobs * 2;
@@ -138,20 +178,20 @@ async function runInPool(selected: readonly RunPoint[], seeds: readonly string[]
       if (options.signal?.aborted === true) return stop(interrupted());
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const dispatch = (): void => {
-        while (!stopped && inFlight < window && next < pending.length) {
-          const run = pending[next++];
+        while (!stopped && inFlight < window && next < tasks.length) {
+          const index = next++;
           inFlight++;
-          pool.run({ slot: run.slot, seed: seeds[run.seedIndex] }).then(
+          pool.run(tasks[index]).then(
             (result) => {
               inFlight--;
               if (stopped) return;
               if (!result.ok) return stop(rebuildError(result.error));
               try {
-                record(run, { machine: result.machine, output: result.output });
+                record(index, { machine: result.machine, output: result.output });
               } catch (error) {
                 return stop(error);
               }
-              if (next >= pending.length && inFlight === 0) {
+              if (next >= tasks.length && inFlight === 0) {
                 stopped = true;
                 options.signal?.removeEventListener('abort', onAbort);
                 resolve();

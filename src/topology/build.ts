@@ -13,7 +13,7 @@ import { InputError } from '../input/errors.js';
 import { formatCpuList, parseCpuList } from '../input/cpulist.js';
 import { layoutCpus } from './layout.js';
 import type { AdditiveCost, MachineModel, VariantSpec } from './schema.js';
-import type { CoherenceKind, Cpu, DistanceClass, Topology } from './topology.js';
+import { DISTANCE_CLASSES, type CoherenceKind, type Cpu, type DistanceClass, type Topology } from './topology.js';
 
 abstract class CacheTopology implements Topology {
   readonly name: string;
@@ -35,7 +35,10 @@ abstract class CacheTopology implements Topology {
   /** Indexed by CPU id (ids are dense in Linux numbering); undefined for ids that are not possible. */
   protected readonly byId: readonly (Cpu | undefined)[];
   protected readonly socketOfCore: ReadonlyMap<number, number>;
-  protected readonly siblingsById: ReadonlyMap<number, readonly number[]>;
+  /** Indexed by CPU id, like `byId`. */
+  protected readonly siblingsById: readonly (readonly number[] | undefined)[];
+  /** Distance class of every (from, to) pair of possible CPUs, as an index into DISTANCE_CLASSES (-1: not both possible). */
+  private readonly classByPair: Int8Array;
   /** Per-core u in [0, 1); the additive offset of core k in a class is u[k] × offsetMax. */
   protected readonly coreOffset: Float64Array;
   protected readonly table: readonly (readonly number[])[] | undefined;
@@ -63,7 +66,9 @@ abstract class CacheTopology implements Topology {
     this.socketOfCore = new Map(possible.map((c) => [c.core, c.socket]));
     const byCore = new Map<number, number[]>();
     for (const cpu of possible) byCore.set(cpu.core, [...(byCore.get(cpu.core) ?? []), cpu.id]);
-    this.siblingsById = new Map(possible.map((c) => [c.id, Object.freeze((byCore.get(c.core) ?? []).filter((id) => id !== c.id))]));
+    const siblingsById: (readonly number[] | undefined)[] = [];
+    for (const c of possible) siblingsById[c.id] = Object.freeze((byCore.get(c.core) ?? []).filter((id) => id !== c.id));
+    this.siblingsById = siblingsById;
     // Drawn over every core of the family (not the variant's subset), so a variant sees the same offsets.
     const stream = new RandomStream('core-offsets', `${model.variantOf ?? model.name}/${model.latency.offsetSeed}`);
     const cores = model.sockets * model.coresPerSocket;
@@ -78,6 +83,8 @@ abstract class CacheTopology implements Topology {
     }
     this.table = model.costTable?.matrix.latencyNs;
     this.cpuSpan = byId.length;
+    this.classByPair = new Int8Array(this.cpuSpan * this.cpuSpan).fill(-1);
+    for (const a of possible) for (const b of possible) this.classByPair[a.id * this.cpuSpan + b.id] = DISTANCE_CLASSES.indexOf(pairClass(a, b));
     const costs: Float64Array[] = [];
     for (let socket = 0; socket < model.sockets; socket++) {
       const homeNode = socket * model.nodesPerSocket;
@@ -95,18 +102,13 @@ abstract class CacheTopology implements Topology {
   }
 
   siblings(id: number): readonly number[] {
-    this.cpu(id);
-    return this.siblingsById.get(id) ?? [];
+    return this.siblingsById[id] ?? (this.cpu(id), []);
   }
 
   distanceClass(from: number, to: number): DistanceClass {
-    if (from === to) return 'self';
-    const a = this.cpu(from);
-    const b = this.cpu(to);
-    if (a.core === b.core) return 'smt';
-    if (a.domain === b.domain) return 'domain';
-    if (a.socket === b.socket) return 'cross-domain';
-    return 'cross-socket';
+    const index = from < this.cpuSpan && to < this.cpuSpan ? this.classByPair[from * this.cpuSpan + to] : -1;
+    if (index < 0) return pairClass(this.cpu(from), this.cpu(to));
+    return DISTANCE_CLASSES[index];
   }
 
   transferNs(from: number, to: number, homeNode: number): number {
@@ -208,6 +210,14 @@ class ChipletTopology extends CacheTopology {
     if (remote !== undefined && a.socket === b.socket && a.domain !== b.domain && this.socketOfNode(homeNode) !== a.socket) return remote.value;
     return measuredNs;
   }
+}
+
+function pairClass(a: Cpu, b: Cpu): DistanceClass {
+  if (a.id === b.id) return 'self';
+  if (a.core === b.core) return 'smt';
+  if (a.domain === b.domain) return 'domain';
+  if (a.socket === b.socket) return 'cross-domain';
+  return 'cross-socket';
 }
 
 function variantError(model: MachineModel, field: string, message: string, expected: string, found: string): InputError {

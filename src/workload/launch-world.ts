@@ -141,6 +141,8 @@ export class LaunchWorld {
   private readonly unitReadNs: Float64Array;
   /** expectedFanOutNs[k]: home time of the re-reads when k walkers spin (all units). */
   private readonly expectedFanOutNs: Float64Array;
+  /** unitHit[u * (cpus + 1) + k]: chance that unit u holds one of k walkers, 1 - (1 - share_u)^k. */
+  private readonly unitHit: Float64Array;
   private readonly countScratch: Record<CountVariable, number> = { layers: 0, receivers: 0, hostMounts: 0 };
 
   constructor(options: LaunchWorldOptions) {
@@ -217,11 +219,17 @@ export class LaunchWorld {
       this.unitCpuShare[unit] += 1 / topology.cpus.length;
       this.unitReadNs[unit] = topology.fanOutReadNs(unit, this.walkLock.line.homeNode);
     }
-    this.expectedFanOutNs = new Float64Array(topology.cpus.length + 1);
-    for (let k = 1; k <= topology.cpus.length; k++) {
+    const counts = topology.cpus.length + 1;
+    this.unitHit = new Float64Array((maxUnit + 1) * counts);
+    for (let unit = 0; unit <= maxUnit; unit++) {
+      const share = this.unitCpuShare[unit];
+      if (share > 0) for (let k = 1; k < counts; k++) this.unitHit[unit * counts + k] = 1 - Math.pow(1 - share, k);
+    }
+    this.expectedFanOutNs = new Float64Array(counts);
+    for (let k = 1; k < counts; k++) {
       let total = 0;
       for (let unit = 0; unit <= maxUnit; unit++) {
-        if (this.unitCpuShare[unit] > 0) total += (1 - Math.pow(1 - this.unitCpuShare[unit], k)) * this.unitReadNs[unit];
+        if (this.unitCpuShare[unit] > 0) total += this.unitHit[unit * counts + k] * this.unitReadNs[unit];
       }
       this.expectedFanOutNs[k] = total;
     }
@@ -639,8 +647,7 @@ export class LaunchWorld {
     const count = Math.min(poisson(this.walkerStream, this.backgroundWalksPerNs * holdNs), this.topology.cpus.length);
     if (count === 0) return 0;
     const writerUnit = this.topology.fanOutUnit(writerCpu);
-    const writerShare = this.unitCpuShare[writerUnit];
-    const writerHit = writerShare > 0 ? 1 - Math.pow(1 - writerShare, count) : 0;
+    const writerHit = this.unitHit[writerUnit * (this.topology.cpus.length + 1) + count];
     const fanOutNs = this.expectedFanOutNs[count] - writerHit * this.unitReadNs[writerUnit];
     this.background.backgroundSpinners += count;
     // Arrivals are uniform over the section: each walker spins half of it on average.

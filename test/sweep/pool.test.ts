@@ -64,13 +64,13 @@ describe('runPointsParallel', () => {
     expect(again).toEqual([]);
   });
 
-  it('interrupts an in-process sweep between runs', async () => {
+  it('interrupts an in-process sweep between runs (costliest points first)', async () => {
     const dir = tempDir();
     const controller = new AbortController();
     const interrupted = runPointsParallel(scenario, { jobs: 1, checkpoint: { dir }, signal: controller.signal, onProgress: (done) => done === 3 && controller.abort() });
     await expect(interrupted).rejects.toThrow(/interrupted after 3 of 10 runs; finished runs are kept in/);
     const journal = readFileSync(join(dir, CHECKPOINT_FILE), 'utf8').trimEnd().split('\n');
-    expect(journal.slice(1).map((line) => JSON.parse(line) as { point: number; seed: string }).map((run) => `${run.point}/${run.seed}`)).toEqual(['0/1', '0/2', '1/1']);
+    expect(journal.slice(1).map((line) => JSON.parse(line) as { point: number; seed: string }).map((run) => `${run.point}/${run.seed}`)).toEqual(['4/1', '4/2', '3/1']);
   });
 
   it('refuses to resume the checkpoint of another scenario', async () => {

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { basename, join } from 'node:path';
-import { runScenario } from '../../pipeline.js';
+import { ScenarioBatch } from '../../sweep/batch.js';
 import { parseMechanismList, runAblation } from '../../study/ablation.js';
 import { SHARES_NOTE, ablationTextTable, writeAblationReport } from '../../study/ablation-report.js';
 import { ensureWritableDir } from '../../report/atomic.js';
@@ -25,6 +25,7 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
         .option('set', { type: 'string', array: true, default: [], describe: 'override a field of every run, path=value (repeatable)' })
         .option('seeds', { type: 'number', describe: 'replications per point (overrides the file\'s seeds)' })
         .option('out', { type: 'string', describe: 'report directory (default reports/<scenario>-ablation)' })
+        .option('jobs', { type: 'number', describe: 'threads running the variants, all in one pool (default: every core; 1 runs in this process)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress and no table; only the files written' })
         .example('$0 ablate scenarios/netflix-case.yaml --seeds 1', 'what each mechanism carries across the three families')
         .example('$0 ablate scenarios/netflix-case.yaml --mechanisms propagation,perCpuSums --set sweep.containers=[20,200]', 'two mechanisms at two concurrencies'),
@@ -33,6 +34,9 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
       const set = (argv.set ?? []).map(String);
       const showProgress = context.isTty && !argv.quiet;
       let out = argv.out ?? '';
+      // Every variant's runs share one pool; the bar counts them all.
+      let progress: ReturnType<typeof createProgress> | undefined;
+      const batch = new ScenarioBatch({ jobs: argv.jobs, onProgress: () => progress?.tick() });
       const study = await runAblation(argv.scenario, {
         mechanisms,
         set,
@@ -44,15 +48,12 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
         onVariant: (label, index, total) => {
           if (!argv.quiet) context.err(`[${index + 1}/${total}] ${label}`);
         },
-        run: async (scenario) => {
-          const progress = createProgress({ total: scenario.points.length * scenario.seeds.length, label: 'simulating', enabled: showProgress });
-          try {
-            return await runScenario(scenario, { onProgress: () => progress.tick() });
-          } finally {
-            progress.stop();
-          }
+        onPlanned: (scenarios) => {
+          progress = createProgress({ total: scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0), label: 'simulating', enabled: showProgress });
+          batch.start(scenarios);
         },
-      });
+        run: (scenario) => batch.run(scenario),
+      }).finally(() => progress?.stop());
       if (!argv.quiet) {
         const table = ablationTextTable(study.rows);
         context.out(formatTable(table.header, table.rows));

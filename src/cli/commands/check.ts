@@ -7,7 +7,7 @@
 import type { Argv } from 'yargs';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { InputError } from '../../input/errors.js';
-import { runScenario } from '../../pipeline.js';
+import { ScenarioBatch } from '../../sweep/batch.js';
 import { DEFAULT_BASELINE_TOLERANCE } from '../../check/baseline.js';
 import { junitXml } from '../../check/junit.js';
 import { checkSummaryLine, checkTable, diffTable, findScenarioFiles, junitSuites, loadScenarios, reportHolds, runChecks } from '../../check/run.js';
@@ -38,6 +38,7 @@ export function registerCheck(cli: Argv, context: CommandContext): Argv {
         .option('update-baseline', { type: 'boolean', default: false, describe: 'record the results as baselines/<name>.json next to each scenario' })
         .option('baseline-tolerance', { type: 'string', default: `${DEFAULT_BASELINE_TOLERANCE * 100}%`, describe: 'relative tolerance of baseline comparisons, "5%" or 0.05' })
         .option('seeds', { type: 'number', describe: 'replications per point (overrides the files\' seeds)' })
+        .option('jobs', { type: 'number', describe: 'threads running the checks, all scenarios in one pool (default: every core; 1 runs in this process)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print only failures and the summary line' })
         .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
         .example('$0 check', 'check every scenario under scenarios/')
@@ -51,11 +52,13 @@ export function registerCheck(cli: Argv, context: CommandContext): Argv {
       // The bar counts every run that might happen; scenarios skipped for having nothing to check just end it early.
       const totalRuns = scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0);
       const progress = createProgress({ total: totalRuns, label: 'checking', enabled: context.isTty && !argv.quiet && !argv.json });
+      const batch = new ScenarioBatch({ jobs: argv.jobs, onProgress: () => progress.tick() });
       let report;
       try {
-        report = await runChecks(scenarios, (scenario) => runScenario(scenario, { onProgress: () => progress.tick() }), {
+        report = await runChecks(scenarios, (scenario) => batch.run(scenario), {
           updateBaseline: argv['update-baseline'],
           baselineTolerance: tolerance,
+          onPlanned: (planned) => batch.start(planned),
         });
       } finally {
         progress.stop();

@@ -3,13 +3,14 @@
  * the R2-R8/R10 checks re-evaluated, and the range over which each target
  * holds, as sensitivity.csv and a README-ready sensitivity.md. Long: it
  * prints one line per evaluation (with wall time, which only informs the
- * reader) unless --quiet.
+ * reader) unless --quiet. Every evaluation's runs share one thread pool.
  */
 import type { Argv } from 'yargs';
 import { join } from 'node:path';
 import { ensureWritableDir, toCsv, writeFileAtomic } from '../../report/index.js';
 import { parseRangePoints, runSensitivity, sensitivityCsvRows, sensitivityMarkdown } from '../../study/sensitivity.js';
 import { formatTable } from '../table.js';
+import { ScenarioBatch } from '../../sweep/batch.js';
 import type { CommandContext } from '../context.js';
 
 function shellWord(word: string): string {
@@ -27,6 +28,7 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
         .option('points', { type: 'string', array: true, describe: 'points of each range to test: low, mid, high (default low,high)' })
         .option('seeds', { type: 'number', default: 1, describe: 'replications per point of every check scenario' })
         .option('out', { type: 'string', default: join('reports', 'sensitivity'), describe: 'directory for sensitivity.csv and sensitivity.md' })
+        .option('jobs', { type: 'number', describe: 'threads running the study, every evaluation in one pool (default: every core; 1 runs in this process)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines and no table' })
         .example('$0 sensitivity --parameters ml_section --checks scenarios/checks/r3-failure-ramp.yaml', 'one parameter on one target')
         .example('$0 sensitivity --seeds 2', 'the whole study (hours on a small machine)'),
@@ -37,10 +39,13 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
       await ensureWritableDir(argv.out);
       const started = Date.now();
       let last = started;
+      const batch = new ScenarioBatch({ jobs: argv.jobs });
       const study = await runSensitivity({
         checks,
         points,
         seeds: argv.seeds,
+        onPlanned: (scenarios) => batch.start(scenarios),
+        run: (scenario) => batch.run(scenario),
         ...(argv.parameters === undefined ? {} : { parameters: argv.parameters.map(String) }),
         onEvaluation: (e) => {
           if (argv.quiet) return;
