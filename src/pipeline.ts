@@ -19,6 +19,7 @@ import { summarizeScenario, type PointRuns, type RunOutput } from './analysis/su
 import type { ScenarioSummary } from './analysis/summary.js';
 import type { ResolvedScenario, RunPoint } from './scenario/types.js';
 import type { RunLimits } from './engine/index.js';
+import type { Topology } from './topology/topology.js';
 import { dirname, join } from 'node:path';
 import { DEFAULT_MODELS_DIR } from './topology/index.js';
 
@@ -50,12 +51,31 @@ export function runSeed(scenarioSeed: string, _point: RunPoint): string {
   return scenarioSeed;
 }
 
-/** Runs one point for one seed. Pure given its inputs (reads model files). */
-export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<RunOptions, 'modelsDir' | 'limits'> = {}, modelCache?: Map<string, LaunchModels>): { machine: string; output: RunOutput } {
+/**
+ * Models and topologies already read, for a thread that runs many points:
+ * both are immutable once built, and a sweep repeats few of them.
+ */
+export interface RunCache {
+  readonly models: Map<string, LaunchModels>;
+  readonly topologies: Map<string, Topology>;
+}
+
+export function newRunCache(): RunCache {
+  return { models: new Map(), topologies: new Map() };
+}
+
+/** Runs one point for one seed. Pure given its inputs (reads model files, unless `cache` has them). */
+export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<RunOptions, 'modelsDir' | 'limits'> = {}, cache?: RunCache): { machine: string; output: RunOutput } {
   const modelsDir = options.modelsDir ?? MODELS_ROOT;
   const spec = point.spec;
   // 1. resolve
-  const topology = resolveMachine(spec.machine, join(modelsDir, 'machines'));
+  const machinesDir = join(modelsDir, 'machines');
+  const topologyKey = JSON.stringify([spec.machine, machinesDir]);
+  let topology = cache?.topologies.get(topologyKey);
+  if (topology === undefined) {
+    topology = resolveMachine(spec.machine, machinesDir);
+    cache?.topologies.set(topologyKey, topology);
+  }
   const seed = runSeed(scenarioSeed, point);
   // The caller's limits (tests, tools) tighten the scenario's; the heap is measured here, not in the model.
   const limits = { ...spec.limits, ...options.limits };
@@ -66,10 +86,10 @@ export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<Ru
     return { machine: topology.name, output: { kind: 'pause-bench', result } };
   }
   const key = JSON.stringify([spec.kernel, spec.node, spec.runtime, spec.parameters]);
-  let models = modelCache?.get(key);
+  let models = cache?.models.get(key);
   if (models === undefined) {
     models = loadLaunchModels(modelsDir, { kernel: spec.kernel, node: spec.node, runtime: spec.runtime }, spec.parameters);
-    modelCache?.set(key, models);
+    cache?.models.set(key, models);
   }
   const result = runLaunchStorm({ topology, models, seed, limits, heapProbe, spec });
   return { machine: topology.name, output: { kind: 'launch', result } };
@@ -78,7 +98,7 @@ export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<Ru
 export function runScenarioPoints(scenario: ResolvedScenario, options: RunOptions = {}): PointRuns[] {
   const selected = scenario.points.filter((p) => options.selectPoint?.(p.index) ?? true);
   const total = selected.length * scenario.seeds.length;
-  const cache = new Map<string, LaunchModels>();
+  const cache = newRunCache();
   let done = 0;
   return selected.map((point) => {
     let machine = '';

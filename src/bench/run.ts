@@ -6,7 +6,7 @@
 import { EventQueue } from '../engine/index.js';
 import { simulateOpenQueue } from '../validation/models.js';
 import { formatTable } from '../cli/table.js';
-import { benchmarkSections, type BenchRow } from './sections.js';
+import { benchmarkReproduction, benchmarkSections, type BenchRow } from './sections.js';
 
 function bestOf<T>(repeats: number, run: () => T): { seconds: number; result: T } {
   let best = Infinity;
@@ -54,7 +54,7 @@ export function benchEngine(customers = 1_000_000): BenchRow[] {
 
 /** Every benchmark, in one process so the ratios compare like with like. */
 export async function runBenchmarks(): Promise<BenchRow[]> {
-  return [...benchEngine(), ...(await benchmarkSections())];
+  return [...benchEngine(), ...(await benchmarkSections()), ...(await benchmarkReproduction())];
 }
 
 export function formatBenchmarks(rows: readonly BenchRow[]): string {

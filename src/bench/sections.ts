@@ -9,12 +9,17 @@ import { loadLaunchModels } from '../workload/load-models.js';
 import { runLaunchStorm, type LaunchSpec } from '../workload/container-launch.js';
 import { ALL_MECHANISMS_ON } from '../workload/mechanisms.js';
 import { MODELS_ROOT } from '../pipeline.js';
+import { dirname, join } from 'node:path';
+import { findScenarioFiles, loadScenarios } from '../check/run.js';
+import { ScenarioBatch } from '../sweep/batch.js';
 
 export interface BenchRow {
   name: string;
   value: string;
   note: string;
 }
+
+const STORM_REPEATS = 5;
 
 function timed<T>(run: () => T): { seconds: number; result: T } {
   const start = performance.now();
@@ -49,13 +54,16 @@ export async function benchmarkSections(): Promise<BenchRow[]> {
   });
 
   const models = loadLaunchModels(MODELS_ROOT, { kernel: 'linux-6.12', node: 'k8s-node', runtime: 'containerd-idmap' });
-  const storm = (containers: number, layers: number) => runLaunchStorm({ topology: r5, models, spec: launchSpec(containers, layers), seed: 'bench' });
-  storm(20, 50);
-  const hundred = timed(() => storm(100, 50));
+  const storm = (containers: number, layers: number, seed = 'bench') => runLaunchStorm({ topology: r5, models, spec: launchSpec(containers, layers), seed });
+  // The first storm runs while the JIT still compiles the model; a sweep's threads run warm after their first run.
+  const cold = timed(() => storm(100, 50, 'warm-up'));
+  const warm = Array.from({ length: STORM_REPEATS }, () => timed(() => storm(100, 50)));
+  const seconds = warm.map((run) => run.seconds).sort((a, b) => a - b);
+  const hundred = warm[0];
   rows.push({
-    name: 'launch storm: 100 x 50 containerd-idmap, r5.metal',
-    value: `${hundred.seconds.toFixed(3)} s`,
-    note: `${hundred.result.events.toLocaleString('en-US')} events, ${(hundred.result.events / hundred.seconds / 1e6).toFixed(2)} M events/s; target < 0.5 s`,
+    name: `launch storm: 100 x 50 containerd-idmap, r5.metal (warm, best of ${STORM_REPEATS})`,
+    value: `${seconds[0].toFixed(3)} s`,
+    note: `median ${seconds[Math.floor(STORM_REPEATS / 2)].toFixed(3)} s, first (cold) run ${cold.seconds.toFixed(3)} s; ${hundred.result.events.toLocaleString('en-US')} events, ${(hundred.result.events / seconds[0] / 1e6).toFixed(2)} M events/s; target < 0.5 s`,
   });
 
   const rssBefore = process.memoryUsage().rss;
@@ -78,4 +86,26 @@ export async function benchmarkSections(): Promise<BenchRow[]> {
     note: 'resident set of the whole bench process',
   });
   return rows;
+}
+
+/**
+ * The reproduction set as CI and researchers run it: every check scenario
+ * (R1-R10) with 5 seeds, all runs in one pool of 2 threads, wall time.
+ */
+export async function benchmarkReproduction(): Promise<BenchRow[]> {
+  const files = findScenarioFiles([join(dirname(MODELS_ROOT), 'scenarios', 'checks')]);
+  const scenarios = loadScenarios(files, { seeds: 5 });
+  const runs = scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0);
+  const start = performance.now();
+  const batch = new ScenarioBatch({ jobs: 2 });
+  batch.start(scenarios);
+  for (const scenario of scenarios) await batch.run(scenario);
+  const seconds = (performance.now() - start) / 1000;
+  return [
+    {
+      name: `reproduction set: ${scenarios.length} check scenarios (R1-R10), 5 seeds, 2 workers`,
+      value: `${seconds.toFixed(1)} s`,
+      note: `${runs} runs, wall time including the pool's start; target < 60 s`,
+    },
+  ];
 }

@@ -21,10 +21,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Piscina } from 'piscina';
-import { runPoint, type RunOptions } from '../pipeline.js';
+import { newRunCache, runPoint, type RunOptions } from '../pipeline.js';
 import type { PointRuns, RunOutput } from '../analysis/summarize.js';
 import type { ResolvedScenario, RunPoint } from '../scenario/types.js';
-import type { LaunchModels } from '../workload/load-models.js';
 import type { LayerSpec } from '../workload/container-launch.js';
 import { InputError } from '../input/errors.js';
 import { Checkpoint, runKey, type CheckpointOptions } from './checkpoint.js';
@@ -150,7 +149,7 @@ export async function runTasks(points: readonly RunPoint[], tasks: readonly RunT
 
 /** One run after another in this thread, yielding between runs so signals and progress bars get a turn. */
 async function runHere(points: readonly RunPoint[], tasks: readonly RunTask[], options: Pick<SweepOptions, 'modelsDir' | 'limits' | 'signal'>, record: RecordRun, interrupted: () => Error): Promise<void> {
-  const cache = new Map<string, LaunchModels>();
+  const cache = newRunCache();
   for (const [index, task] of tasks.entries()) {
     if (options.signal?.aborted === true) throw interrupted();
     record(index, runPoint(points[task.slot], task.seed, { modelsDir: options.modelsDir, limits: options.limits }, cache));

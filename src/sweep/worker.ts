@@ -5,10 +5,9 @@
  * Failures come back as data (task-errors.ts) so their class survives.
  */
 import { workerData } from 'node:worker_threads';
-import { runPoint, type RunOptions } from '../pipeline.js';
+import { newRunCache, runPoint, type RunOptions } from '../pipeline.js';
 import type { RunOutput } from '../analysis/summarize.js';
 import type { RunPoint } from '../scenario/types.js';
-import type { LaunchModels } from '../workload/load-models.js';
 import { serializeError, type SerializedError } from './task-errors.js';
 
 export interface WorkerSetup {
@@ -26,12 +25,12 @@ export interface SweepTask {
 export type SweepTaskResult = { readonly ok: true; readonly machine: string; readonly output: RunOutput } | { readonly ok: false; readonly error: SerializedError };
 
 const setup = workerData as WorkerSetup;
-// Per thread: a thread runs many points of the same kernel/node/runtime.
-const modelCache = new Map<string, LaunchModels>();
+// Per thread: a thread runs many points of the same machines and kernel/node/runtime.
+const cache = newRunCache();
 
 export default function runSweepTask(task: SweepTask): SweepTaskResult {
   try {
-    const { machine, output } = runPoint(setup.points[task.slot], task.seed, { modelsDir: setup.modelsDir, limits: setup.limits }, modelCache);
+    const { machine, output } = runPoint(setup.points[task.slot], task.seed, { modelsDir: setup.modelsDir, limits: setup.limits }, cache);
     return { ok: true, machine, output };
   } catch (error) {
     return { ok: false, error: serializeError(error) };

@@ -25,7 +25,7 @@ import { launchMetrics } from '../../analysis/summarize.js';
 import { mean } from '../../analysis/statistics.js';
 import { InputError } from '../../input/errors.js';
 import { parseDurationNs } from '../../input/units.js';
-import { MODELS_ROOT, runPoint } from '../../pipeline.js';
+import { MODELS_ROOT, newRunCache, runPoint } from '../../pipeline.js';
 import { ensureWritableDir, renderChart, renderReportHtml, toCsv, writeFileAtomic, type ReportPage } from '../../report/index.js';
 import { CHART_CONFIG, CHART_HEIGHT_PX, CHART_WIDTH_PX, VEGA_LITE_SCHEMA } from '../../report/charts/theme.js';
 import { formatSignificant } from '../../report/run-report.js';
@@ -33,7 +33,7 @@ import type { LaunchPointSpec, ResolvedScenario, RunPoint } from '../../scenario
 import { findMachineModel, listMachineModels, parseMachineSpec } from '../../topology/index.js';
 import { ALL_MECHANISMS_ON } from '../../workload/mechanisms.js';
 import { DEFAULT_LIMITS } from '../../engine/index.js';
-import { listModelNames, type LaunchModels } from '../../workload/load-models.js';
+import { listModelNames } from '../../workload/load-models.js';
 import type { CommandContext } from '../context.js';
 import { commandLine } from '../format.js';
 import { createProgress } from '../progress.js';
@@ -160,7 +160,7 @@ export function planLadder(options: Pick<PlanOptions, 'containers' | 'maxConcurr
 export async function planMachine(machine: string, options: PlanOptions, onRun: () => void = () => {}): Promise<PlanRow> {
   const { family } = parseMachineSpec(machine);
   const usdPerHour = findMachineModel(family, join(options.modelsDir ?? MODELS_ROOT, 'machines')).priceUsdPerHour;
-  const cache = new Map<string, LaunchModels>();
+  const cache = newRunCache();
   const steps = new Map<number, PlanStep>();
   const evaluate = async (concurrency: number): Promise<PlanStep> => {
     const seen = steps.get(concurrency);
