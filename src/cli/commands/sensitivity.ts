@@ -11,6 +11,7 @@ import { ensureWritableDir, toCsv, writeFileAtomic } from '../../report/index.js
 import { parseRangePoints, runSensitivity, sensitivityCsvRows, sensitivityMarkdown } from '../../study/sensitivity.js';
 import { formatTable } from '../table.js';
 import { ScenarioBatch } from '../../sweep/batch.js';
+import { createProgress } from '../progress.js';
 import type { CommandContext } from '../context.js';
 
 function shellWord(word: string): string {
@@ -39,12 +40,17 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
       await ensureWritableDir(argv.out);
       const started = Date.now();
       let last = started;
-      const batch = new ScenarioBatch({ jobs: argv.jobs });
+      // Every evaluation's runs share one pool, costliest first: the bar shows runs, the lines evaluations as they complete.
+      let progress: ReturnType<typeof createProgress> | undefined;
+      const batch = new ScenarioBatch({ jobs: argv.jobs, onProgress: () => progress?.tick() });
       const study = await runSensitivity({
         checks,
         points,
         seeds: argv.seeds,
-        onPlanned: (scenarios) => batch.start(scenarios),
+        onPlanned: (scenarios) => {
+          progress = createProgress({ total: scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0), label: 'simulating', enabled: context.isTty && !argv.quiet });
+          batch.start(scenarios);
+        },
         run: (scenario) => batch.run(scenario),
         ...(argv.parameters === undefined ? {} : { parameters: argv.parameters.map(String) }),
         onEvaluation: (e) => {
@@ -54,7 +60,7 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
           context.err(`[${e.done}/${e.total}] ${what}: ${e.target} ${e.verdict} (${((now - last) / 1000).toFixed(1)} s)`);
           last = now;
         },
-      });
+      }).finally(() => progress?.stop());
       const command = [
         'locksim',
         'sensitivity',
