@@ -65,11 +65,6 @@ export interface CacheLineStats {
   homeBusyNs: number;
 }
 
-interface SpinningUnit {
-  count: number;
-  readNs: number;
-}
-
 export class CacheLine {
   /** CPU that last wrote the line, or -1 if it still sits at its home. */
   owner = -1;
@@ -77,9 +72,16 @@ export class CacheLine {
   homeFreeAtNs = 0;
   readonly homeNode: number;
   readonly stats: CacheLineStats = { transfersByClass: emptyCountsByDistance(), fanOutReads: 0, homeBusyNs: 0 };
-  // Insertion order is the order units began spinning: deterministic, and the
-  // order their first requests reached the home.
-  private readonly units = new Map<number, SpinningUnit>();
+  // Spinning units, per unit index: how many CPUs spin, and a list in the order the units began
+  // spinning (deterministic, and the order their first requests reached the home). Typed arrays
+  // and an intrusive list rather than a Map: a spinner comes and goes on every contended wait.
+  private readonly unitSpinners: Int32Array;
+  private readonly unitRead: Float64Array;
+  private readonly nextUnit: Int32Array;
+  private readonly prevUnit: Int32Array;
+  private firstUnit = -1;
+  private lastUnit = -1;
+  private activeUnits = 0;
   private readonly unitStartNs: Float64Array;
   private readonly unitStamps: Uint32Array;
   private scheduleStamp = 0;
@@ -97,10 +99,14 @@ export class CacheLine {
     for (const cpu of context.topology.cpus) maxUnit = Math.max(maxUnit, context.topology.fanOutUnit(cpu.id));
     this.unitStartNs = new Float64Array(maxUnit + 1);
     this.unitStamps = new Uint32Array(maxUnit + 1);
+    this.unitSpinners = new Int32Array(maxUnit + 1);
+    this.unitRead = new Float64Array(maxUnit + 1).fill(NaN);
+    this.nextUnit = new Int32Array(maxUnit + 1).fill(-1);
+    this.prevUnit = new Int32Array(maxUnit + 1).fill(-1);
   }
 
   get spinningUnits(): number {
-    return this.units.size;
+    return this.activeUnits;
   }
 
   get spinnerCount(): number {
@@ -128,36 +134,43 @@ export class CacheLine {
 
   addSpinner(cpu: number): void {
     const unit = this.context.topology.fanOutUnit(cpu);
-    const entry = this.units.get(unit);
     this.spinners++;
-    if (entry !== undefined) {
-      entry.count++;
-      return;
-    }
-    const readNs = this.context.topology.fanOutReadNs(unit, this.homeNode);
-    this.units.set(unit, { count: 1, readNs });
+    if (this.unitSpinners[unit]++ > 0) return;
+    let readNs = this.unitRead[unit];
+    if (Number.isNaN(readNs)) readNs = this.unitRead[unit] = this.context.topology.fanOutReadNs(unit, this.homeNode);
+    this.prevUnit[unit] = this.lastUnit;
+    this.nextUnit[unit] = -1;
+    if (this.lastUnit >= 0) this.nextUnit[this.lastUnit] = unit;
+    else this.firstUnit = unit;
+    this.lastUnit = unit;
+    this.activeUnits++;
     this.readSumNs += readNs;
   }
 
   removeSpinner(cpu: number): void {
     const unit = this.context.topology.fanOutUnit(cpu);
-    const entry = this.units.get(unit);
-    if (entry === undefined) throw new Error(`cpu ${cpu} is not spinning on ${this.name}`);
+    if (this.unitSpinners[unit] === 0) throw new Error(`cpu ${cpu} is not spinning on ${this.name}`);
     this.spinners--;
-    if (--entry.count > 0) return;
-    this.units.delete(unit);
+    if (--this.unitSpinners[unit] > 0) return;
+    const prev = this.prevUnit[unit];
+    const next = this.nextUnit[unit];
+    if (prev >= 0) this.nextUnit[prev] = next;
+    else this.firstUnit = next;
+    if (next >= 0) this.prevUnit[next] = prev;
+    else this.lastUnit = prev;
+    this.activeUnits--;
     // Reset on empty so rounding from add/subtract cannot accumulate.
-    this.readSumNs = this.units.size === 0 ? 0 : this.readSumNs - entry.readNs;
+    this.readSumNs = this.activeUnits === 0 ? 0 : this.readSumNs - this.unitRead[unit];
   }
 
   /** True if some CPU of `unit` spins on the line. */
   hasSpinnersIn(unit: number): boolean {
-    return this.units.has(unit);
+    return this.unitSpinners[unit] > 0;
   }
 
   /** Home time for one re-read by `unit` (0 if it does not spin here). */
   unitReadNs(unit: number): number {
-    return this.units.get(unit)?.readNs ?? 0;
+    return this.unitSpinners[unit] > 0 ? this.unitRead[unit] : 0;
   }
 
   /**
@@ -175,10 +188,9 @@ export class CacheLine {
     const issuedNs = atNs === undefined || atNs < now ? now : atNs;
     const writerUnit = this.context.topology.fanOutUnit(writerCpu);
     let totalNs = this.readSumNs;
-    let units = this.units.size;
-    const own = this.units.get(writerUnit);
-    if (own !== undefined) {
-      totalNs -= own.readNs;
+    let units = this.activeUnits;
+    if (this.unitSpinners[writerUnit] > 0) {
+      totalNs -= this.unitRead[writerUnit];
       units--;
     }
     if (units === 0) return { startNs: issuedNs, totalNs: 0, endNs: issuedNs, units: 0 };
@@ -196,11 +208,11 @@ export class CacheLine {
     const starts = this.unitStartNs;
     const stamps = this.unitStamps;
     let t = burst.startNs;
-    for (const [unit, entry] of this.units) {
+    for (let unit = this.firstUnit; unit >= 0; unit = this.nextUnit[unit]) {
       if (unit === writerUnit) continue;
       starts[unit] = t;
       stamps[unit] = stamp;
-      t += entry.readNs;
+      t += this.unitRead[unit];
     }
     const localNs = atNs === undefined ? this.context.sim.now : Math.max(atNs, this.context.sim.now);
     return { ...burst, localNs, readStartNs: (unit) => (stamps[unit] === stamp ? starts[unit] : localNs) };
@@ -229,7 +241,7 @@ export class CacheLine {
       if (stamps[unit] !== stamp) {
         stamps[unit] = stamp;
         starts[unit] = t;
-        t += this.units.get(unit)?.readNs ?? 0;
+        t += this.unitReadNs(unit);
       }
       out[i] = starts[unit];
     }
