@@ -377,8 +377,20 @@ export class LaunchWorld {
           continue;
         }
         stack.pop();
-        if (frame.kind === FRAME_SYSCALL) yield* this.exitSyscall(thread);
-        else if (frame.kind === FRAME_LOCK) this.releaseLock(thread, frame.lock!);
+        if (frame.kind === FRAME_LOCK) this.releaseLock(thread, frame.lock!);
+        else if (frame.kind === FRAME_SYSCALL) {
+          // Back in user space: containerd's own work, and the CPU goes to a waiting thread if any.
+          thread.procedure = 0;
+          if (this.syscallUserNs > 0) {
+            if (thread.cpu < 0) yield* this.runOnCpu(thread);
+            yield this.sim.timeout(this.syscallUserNs);
+            this.account(thread, CATEGORY['user work'], this.syscallUserNs);
+          }
+          if (thread.cpu >= 0 && this.scheduler.runnableWaiting > 0) {
+            this.leaveCpu(thread);
+            yield* this.runOnCpu(thread);
+          }
+        }
         continue;
       }
       const step = frame.steps[frame.index++];
@@ -448,20 +460,6 @@ export class LaunchWorld {
           if (this.windowCount > this.maxWindowCount) this.maxWindowCount = this.windowCount;
           break;
       }
-    }
-  }
-
-  /** Back in user space after a syscall: containerd's own work, and the CPU goes to a waiting thread if any. */
-  private *exitSyscall(thread: KernelThread): ProcessBody {
-    thread.procedure = 0;
-    if (this.syscallUserNs > 0) {
-      if (thread.cpu < 0) yield* this.runOnCpu(thread);
-      yield this.sim.timeout(this.syscallUserNs);
-      this.account(thread, CATEGORY['user work'], this.syscallUserNs);
-    }
-    if (thread.cpu >= 0 && this.scheduler.runnableWaiting > 0) {
-      this.leaveCpu(thread);
-      yield* this.runOnCpu(thread);
     }
   }
 
