@@ -479,7 +479,7 @@ export class LaunchWorld {
 
   /** One path lookup: path_init reads mount_lock's count (spinning while odd, inside rcu_read_lock), walks, and retries in ref-walk mode if a write moved the count. */
   *walk(thread: KernelThread, scale: number): ProcessBody {
-    yield* this.runOnCpu(thread);
+    if (thread.cpu < 0) yield* this.runOnCpu(thread);
     const cpu = thread.cpu;
     const lock = this.walkLock;
     const holdsGracePeriod = this.mechanisms.rcuHeldOpen;
