@@ -54,11 +54,16 @@ export class Simulation {
   readonly limits: RunLimits;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly heapProbe: (() => number) | null;
+  // The limits read on every event, as plain fields.
+  private readonly maxEvents: number;
+  private readonly maxTimeNs: number;
 
   constructor(options: SimulationOptions = {}) {
     this.random = new RandomStreams(options.seed ?? 0);
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...options.limits });
     this.heapProbe = options.heapProbe ?? null;
+    this.maxEvents = this.limits.maxEvents;
+    this.maxTimeNs = this.limits.maxTimeNs;
   }
 
   /** Queues a triggered event to run its callbacks `delayNs` from now. */
@@ -66,7 +71,7 @@ export class Simulation {
     if (!(delayNs >= 0)) throw new RangeError(`negative or invalid delay ${delayNs} ns`);
     if (priority < 0 || priority > MAX_PRIORITY) throw new RangeError(`priority ${priority} outside 0..${MAX_PRIORITY}`);
     const time = this.now + delayNs;
-    if (time > this.limits.maxTimeNs) {
+    if (time > this.maxTimeNs) {
       throw new SimulationLimitError(
         'maxTimeNs',
         this.limits.maxTimeNs,
@@ -108,7 +113,7 @@ export class Simulation {
     const event = this.queue.pop();
     if (event === undefined) return false;
     this.now = this.queue.lastPoppedTime;
-    if (++this.eventsProcessed > this.limits.maxEvents) {
+    if (++this.eventsProcessed > this.maxEvents) {
       throw new SimulationLimitError(
         'maxEvents',
         this.limits.maxEvents,
