@@ -10,6 +10,7 @@ import { runLaunchStorm, type LaunchSpec } from '../workload/container-launch.js
 import { ALL_MECHANISMS_ON } from '../workload/mechanisms.js';
 import { MODELS_ROOT } from '../pipeline.js';
 import { dirname, join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { findScenarioFiles, loadScenarios } from '../check/run.js';
 import { ScenarioBatch } from '../sweep/batch.js';
 
@@ -83,7 +84,7 @@ export async function benchmarkSections(): Promise<BenchRow[]> {
   rows.push({
     name: 'peak RSS after the 1,000 x 100 storm',
     value: `${(Math.max(rssAfter, rssBefore) / 2 ** 20).toFixed(0)} MiB`,
-    note: 'resident set of the whole bench process',
+    note: `resident set of the whole bench process (engine benchmark thread included); this thread's JS heap ${(getHeapStatistics().total_heap_size / 2 ** 20).toFixed(0)} MiB`,
   });
   return rows;
 }
