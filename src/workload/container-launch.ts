@@ -150,6 +150,31 @@ function preferredCpus(topology: Topology, policy: PlacementPolicy, count: numbe
   }
 }
 
+/**
+ * The model froze: launches are in progress, none has run a step for
+ * longer than any recipe step or sleep lasts, and none is in a timed wait
+ * (a sleep, a CPU step or a critical section still running).
+ * Only a model bug does that (a lost wake-up, CPUs held by spinners on an
+ * owner that cannot run); reported rather than returned as slow launches.
+ */
+export class ModelStallError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelStallError';
+  }
+}
+
+/** Longest stretch without a launch step, every launch blocked, that is still progress: lock waits end far sooner. */
+const STALL_NS = 10e9;
+
+function checkProgress(world: LaunchWorld, inProgress: ReadonlySet<{ readonly thread: KernelThread }>, endNs: number): void {
+  if (inProgress.size === 0 || endNs - world.lastStepNs <= STALL_NS) return;
+  for (const launch of inProgress) if (launch.thread.awakeAtNs > endNs) return;
+  throw new ModelStallError(
+    `the launch model froze: ${inProgress.size} launches in progress ran no step from ${(world.lastStepNs / 1e9).toFixed(3)} s to the end at ${(endNs / 1e9).toFixed(3)} s of simulated time, and none was in a timed wait; this is a bug in the model, please report it with the scenario and seed`,
+  );
+}
+
 /** Runs one replication of a launch storm and returns plain, JSON-ready results. */
 export function runLaunchStorm(options: {
   topology: Topology;
@@ -265,6 +290,7 @@ export function runLaunchStorm(options: {
     if (!sim.step()) break;
   }
   const endNs = sim.now;
+  checkProgress(world, inProgress, endNs);
   // Other processes' path lookups during the run, spinning or not: the rest of the path-walk CPU time.
   world.background.backgroundWalkNs = spec.mechanisms.spinnerFanOut ? env.pathWalksPerCpuPerSecond * topology.cpus.length * (endNs / 1e9) * world.walkTimeNs : 0;
 

@@ -28,6 +28,8 @@ export class KernelThread {
   /** Index into the world's procedure list of the syscall being executed (0: none). */
   procedure = 0;
   pass = 0;
+  /** End of the thread's latest timed wait: a sleep off CPU, a CPU step or a critical section (0: none yet). */
+  awakeAtNs = 0;
   /** Set by the rwsem sleep hook: the thread gave its CPU up inside a lock wait. */
   sleptInLock = false;
   /** Semaphores this thread holds for write: their spinners watch whether it runs. */
@@ -112,6 +114,8 @@ export class LaunchWorld {
   maxHostMounts: number;
   maxSystemMounts: number;
   mountEvents = 0;
+  /** Simulated time the interpreter last ran a step of any launch (to tell a frozen model from a slow one). */
+  lastStepNs = 0;
 
   private readonly procedureIndex = new Map<Procedure, number>();
   private readonly passIndex = new Map<string, number>();
@@ -395,6 +399,7 @@ export class LaunchWorld {
       }
       const step = frame.steps[frame.index++];
       const stepScale = frame.scale;
+      this.lastStepNs = this.sim.now;
       switch (step.kind) {
         case 'walk': {
           const walks = this.count(step.count, thread);
@@ -405,6 +410,7 @@ export class LaunchWorld {
           const ns = step.ns * stepScale;
           if (ns <= 0) break;
           if (thread.cpu < 0) yield* this.runOnCpu(thread);
+          thread.awakeAtNs = this.sim.now + ns;
           yield this.sim.timeout(ns);
           this.account(thread, thread.procedure === 0 ? CATEGORY['user work'] : CATEGORY['kernel work'], ns);
           break;
@@ -418,6 +424,7 @@ export class LaunchWorld {
           const held = this.lockNowIfFree(thread, step) ?? (yield* this.waitForLock(thread, step));
           const sectionNs = this.startSection(thread, held, stepScale);
           if (sectionNs > 0) {
+            thread.awakeAtNs = this.sim.now + sectionNs;
             yield this.sim.timeout(sectionNs);
             this.account(thread, held.spinCategory, held.transferNs);
             this.account(thread, held.sectionCategory, held.holdNs);
@@ -473,6 +480,7 @@ export class LaunchWorld {
   *sleepOffCpu(thread: KernelThread, ns: number, category: number): ProcessBody {
     this.leaveCpu(thread);
     if (ns <= 0) return;
+    thread.awakeAtNs = this.sim.now + ns;
     yield this.sim.timeout(ns);
     this.account(thread, category, ns);
   }
