@@ -12,7 +12,7 @@ import { MODELS_ROOT } from '../pipeline.js';
 import { dirname, join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { findScenarioFiles, loadScenarios } from '../check/run.js';
-import { ScenarioBatch } from '../sweep/batch.js';
+import { runCount, ScenarioBatch } from '../sweep/batch.js';
 
 export interface BenchRow {
   name: string;
@@ -96,7 +96,7 @@ export async function benchmarkSections(): Promise<BenchRow[]> {
 export async function benchmarkReproduction(): Promise<BenchRow[]> {
   const files = findScenarioFiles([join(dirname(MODELS_ROOT), 'scenarios', 'checks')]);
   const scenarios = loadScenarios(files, { seeds: 5 });
-  const runs = scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0);
+  const runs = runCount(scenarios);
   const start = performance.now();
   const batch = new ScenarioBatch({ jobs: 2 });
   batch.start(scenarios);

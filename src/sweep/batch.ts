@@ -15,11 +15,10 @@
  * of work never changes a result.
  */
 import { availableParallelism } from 'node:os';
-import { summarizeScenario, type PointRuns, type RunOutput } from '../analysis/summarize.js';
+import { summarizeScenario } from '../analysis/summarize.js';
 import type { ScenarioRun, RunOptions } from '../pipeline.js';
 import type { ResolvedScenario, RunPoint } from '../scenario/types.js';
-import { InputError } from '../input/errors.js';
-import { runCost, runTasks, SweepInterruptedError, type FinishedRun, type RunTask } from './pool.js';
+import { checkJobCount, pointRuns, runCost, runTasks, SweepInterruptedError, type FinishedRun, type RunTask } from './pool.js';
 
 export interface BatchOptions {
   /** Threads; default os.availableParallelism(). 1 runs in this thread. */
@@ -42,14 +41,17 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** (point, seed) runs in `scenarios`, for progress bars and reports. */
+export function runCount(scenarios: readonly ResolvedScenario[]): number {
+  return scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0);
+}
+
 export class ScenarioBatch {
   private readonly pending = new Map<ResolvedScenario, Pending>();
   private started = false;
 
   constructor(private readonly options: BatchOptions = {}) {
-    if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) {
-      throw new InputError('invalid job count', { file: '--jobs', expected: 'a whole number of worker threads, 1 or more', found: String(options.jobs) });
-    }
+    checkJobCount(options.jobs);
   }
 
   /** Starts every run of `scenarios` (once per batch); results come from `run`. */
@@ -114,10 +116,7 @@ export class ScenarioBatch {
   private finish(entry: Pending): ScenarioRun {
     const { scenario, outputs } = entry;
     const seeds = scenario.seeds.length;
-    const points: PointRuns[] = scenario.points.map((point, p) => {
-      const runs = outputs.slice(p * seeds, (p + 1) * seeds) as FinishedRun[];
-      return { point, machine: runs.length === 0 ? '' : runs[runs.length - 1].machine, runs: runs.map((r): RunOutput => r.output) };
-    });
+    const points = scenario.points.map((point, p) => pointRuns(point, outputs.slice(p * seeds, (p + 1) * seeds) as FinishedRun[]));
     return { scenario, points, summary: summarizeScenario(scenario.name, scenario.seeds, points) };
   }
 }

@@ -68,10 +68,20 @@ export interface FinishedRun {
   readonly output: RunOutput;
 }
 
-export async function runPointsParallel(scenario: ResolvedScenario, options: SweepOptions = {}): Promise<PointRuns[]> {
-  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) {
-    throw new InputError('invalid job count', { file: '--jobs', expected: 'a whole number of worker threads, 1 or more', found: String(options.jobs) });
+/** `--jobs`: a whole number of threads, 1 or more (undefined: every core). */
+export function checkJobCount(jobs: number | undefined): void {
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
+    throw new InputError('invalid job count', { file: '--jobs', expected: 'a whole number of worker threads, 1 or more', found: String(jobs) });
   }
+}
+
+/** A point's runs, in seed order, as runScenarioPoints gives them: the machine name is that of its last run (all runs of a point share it). */
+export function pointRuns(point: RunPoint, runs: readonly FinishedRun[]): PointRuns {
+  return { point, machine: runs.length === 0 ? '' : runs[runs.length - 1].machine, runs: runs.map((r) => r.output) };
+}
+
+export async function runPointsParallel(scenario: ResolvedScenario, options: SweepOptions = {}): Promise<PointRuns[]> {
+  checkJobCount(options.jobs);
   const selected = scenario.points.filter((p) => options.selectPoint?.(p.index) ?? true);
   const seeds = scenario.seeds;
   const total = selected.length * seeds.length;
@@ -100,11 +110,7 @@ export async function runPointsParallel(scenario: ResolvedScenario, options: Swe
     pending.sort((a, b) => runCost(selected[b.slot]) - runCost(selected[a.slot]));
     const tasks = pending.map((run) => ({ slot: run.slot, seed: seeds[run.seedIndex] }));
     await runTasks(selected, tasks, jobs, options, record, interrupted);
-    return selected.map((point, slot) => {
-      const runs = seeds.map((_seed, seedIndex) => finished[slot * seeds.length + seedIndex]!);
-      // As runScenarioPoints: the machine name of the point's last run (all runs of a point share it).
-      return { point, machine: runs.length === 0 ? '' : runs[runs.length - 1].machine, runs: runs.map((r) => r.output) };
-    });
+    return selected.map((point, slot) => pointRuns(point, seeds.map((_seed, seedIndex) => finished[slot * seeds.length + seedIndex]!)));
   } finally {
     checkpoint?.close();
   }

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { basename, join } from 'node:path';
-import { ScenarioBatch } from '../../sweep/batch.js';
+import { runCount, ScenarioBatch } from '../../sweep/batch.js';
 import { parseMechanismList, runAblation } from '../../study/ablation.js';
 import { SHARES_NOTE, ablationTextTable, writeAblationReport } from '../../study/ablation-report.js';
 import { ensureWritableDir } from '../../report/atomic.js';
@@ -49,7 +49,7 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
           if (!argv.quiet) context.err(`[${index + 1}/${total}] ${label}`);
         },
         onPlanned: (scenarios) => {
-          progress = createProgress({ total: scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0), label: 'simulating', enabled: showProgress });
+          progress = createProgress({ total: runCount(scenarios), label: 'simulating', enabled: showProgress });
           batch.start(scenarios);
         },
         run: (scenario) => batch.run(scenario),

@@ -7,7 +7,7 @@
 import type { Argv } from 'yargs';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { InputError } from '../../input/errors.js';
-import { ScenarioBatch } from '../../sweep/batch.js';
+import { runCount, ScenarioBatch } from '../../sweep/batch.js';
 import { DEFAULT_BASELINE_TOLERANCE } from '../../check/baseline.js';
 import { junitXml } from '../../check/junit.js';
 import { checkSummaryLine, checkTable, diffTable, findScenarioFiles, junitSuites, loadScenarios, reportHolds, runChecks } from '../../check/run.js';
@@ -50,7 +50,7 @@ export function registerCheck(cli: Argv, context: CommandContext): Argv {
       // Everything is loaded and checked before anything runs or is written.
       const scenarios = loadScenarios(findScenarioFiles(paths), argv.seeds === undefined ? {} : { seeds: argv.seeds });
       // The bar counts every run that might happen; scenarios skipped for having nothing to check just end it early.
-      const totalRuns = scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0);
+      const totalRuns = runCount(scenarios);
       const progress = createProgress({ total: totalRuns, label: 'checking', enabled: context.isTty && !argv.quiet && !argv.json });
       const batch = new ScenarioBatch({ jobs: argv.jobs, onProgress: () => progress.tick() });
       let report;

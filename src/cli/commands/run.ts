@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../input/errors.js';
 import type { ScenarioRun } from '../../pipeline.js';
-import { SweepInterruptedError } from '../../sweep/pool.js';
+import { checkJobCount, SweepInterruptedError } from '../../sweep/pool.js';
 import { interruptOnSignals, resolveShard, runSweep, type SweepOutcome } from '../../sweep/run-sweep.js';
 import { EXIT } from '../exit-codes.js';
 import { ensureWritableDir } from '../../report/atomic.js';
@@ -85,9 +85,7 @@ export interface RunCommandOptions extends ScenarioArgs {
 
 /** The body of `run` and `compare`: returns the report's index.html path. */
 export async function executeRun(options: RunCommandOptions, context: CommandContext): Promise<string> {
-  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) {
-    throw new InputError('invalid job count', { file: '--jobs', expected: 'a whole number of threads, 1 or more', found: String(options.jobs) });
-  }
+  checkJobCount(options.jobs);
   const scenario = loadRunScenario(options);
   const outDir = options.out ?? join('reports', `${scenario.name}${options.outSuffix ?? ''}`);
   // Without --shard, a scheduler's array index in the environment selects the shard (issue 9).

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ensureWritableDir, toCsv, writeFileAtomic } from '../../report/index.js';
 import { parseRangePoints, runSensitivity, sensitivityCsvRows, sensitivityMarkdown } from '../../study/sensitivity.js';
 import { formatTable } from '../table.js';
-import { ScenarioBatch } from '../../sweep/batch.js';
+import { runCount, ScenarioBatch } from '../../sweep/batch.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from '../context.js';
 
@@ -48,7 +48,7 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
         points,
         seeds: argv.seeds,
         onPlanned: (scenarios) => {
-          progress = createProgress({ total: scenarios.reduce((sum, s) => sum + s.points.length * s.seeds.length, 0), label: 'simulating', enabled: context.isTty && !argv.quiet });
+          progress = createProgress({ total: runCount(scenarios), label: 'simulating', enabled: context.isTty && !argv.quiet });
           batch.start(scenarios);
         },
         run: (scenario) => batch.run(scenario),
