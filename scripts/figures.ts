@@ -11,7 +11,7 @@
 import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runScenario } from '../src/pipeline.js';
-import { loadScenario } from '../src/scenario/load.js';
+import { loadScenario } from '../src/pipeline.js';
 import { writeRunReport } from '../src/report/write-run.js';
 import { reportCharts, reportData, resolvedDocument, resultsDocument, type ResolvedDocument, type ResultsDocument } from '../src/report/run-report.js';
 import { readReportDocuments } from '../src/report/write-run.js';

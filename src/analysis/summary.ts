@@ -1,7 +1,24 @@
 /**
  * The contract between a run and everything after it (checks, reports,
- * plans): per sweep point, the statistics over seeds. Plain JSON.
+ * plans): each run's output, and per sweep point the statistics over seeds.
+ * Plain JSON. Which metrics a point has is declared by its workload kind's
+ * metric table (src/workloads/<kind>/metrics.ts; `locksim metrics` lists them).
  */
+import type { RunPoint } from '../scenario/types.js';
+
+/** One run's output: the workload kind and its plain result. */
+export interface RunOutput {
+  readonly kind: string;
+  readonly result: unknown;
+}
+
+/** One point's runs, one per seed, in seed order. */
+export interface PointRuns {
+  readonly point: RunPoint;
+  /** Machine name as resolved (family plus variant). */
+  readonly machine: string;
+  readonly runs: readonly RunOutput[];
+}
 
 /** Mean over seeds with a 95% confidence half-width (Student t), and the per-seed values. */
 export interface Estimate {
@@ -10,18 +27,6 @@ export interface Estimate {
   readonly perSeed: readonly number[];
 }
 
-/**
- * Metrics every launch point reports (names are what `expect:` blocks use):
- * - p50LatencyS, p90LatencyS, p99LatencyS: launch latency percentiles in s (unfinished launches count as +infinity)
- * - failureRate: failed launches / launches (0..1)
- * - mountOpsPerContainer: mount operations (bind mounts, overlay mounts, bind umounts) per container
- * - bindMountSyscallsPerContainer: open_tree + mount_setattr + move_mount calls per container
- * - lockWaitingShare: share of on-CPU mount-path time spent spinning on locks (0..1)
- * - throughputPerS: launches finished per simulated second
- * - maxHostMounts, maxSystemMounts, maxReceivers
- * - mountLockWaitUs, namespaceSemWaitUs: mean wait per acquisition in us
- * Pause-bench points report: latencyNs (per acquisition, request to release), throughputPerS.
- */
 export type MetricName = string;
 
 export interface PointSummary {

@@ -3,16 +3,18 @@
  * engine figures: pause_bench, one launch storm, and how the cost of a storm
  * grows with containers x layers.
  */
-import { resolveMachine } from '../topology/index.js';
-import { runPauseBench } from '../bench-models/pause-bench.js';
-import { loadLaunchModels } from '../workload/load-models.js';
-import { runLaunchStorm, type LaunchSpec } from '../workload/container-launch.js';
-import { ALL_MECHANISMS_ON } from '../workload/mechanisms.js';
-import { MODELS_ROOT } from '../pipeline.js';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
+import { stringify as toYaml } from 'yaml';
+import { resolveMachine } from '../topology/index.js';
+import { runPauseBench } from '../pause-bench/index.js';
+import type { LaunchRunResult } from '../launch/index.js';
+import { REPO_ROOT } from '../input/catalog.js';
+import { loadScenarioText, newCatalog, runCount, runScenario } from '../pipeline.js';
 import { findScenarioFiles, loadScenarios } from '../check/run.js';
-import { runCount, ScenarioBatch } from '../sweep/batch.js';
+import { createExecutor } from '../sweep/executor.js';
+import { runTask } from '../sweep/run-task.js';
+import { newBuildCache } from '../workloads/kind.js';
 
 export interface BenchRow {
   name: string;
@@ -28,16 +30,19 @@ function timed<T>(run: () => T): { seconds: number; result: T } {
   return { seconds: (performance.now() - start) / 1000, result };
 }
 
-function launchSpec(containers: number, layers: number): LaunchSpec {
-  return {
-    containers,
-    layers: { kind: 'fixed', value: layers },
-    arrival: { kind: 'staggered', overNs: 2e9 },
-    placement: 'spread',
-    deadlines: { launchNs: 30e9, runtimeRequestNs: 120e9, nodeHealthCheckNs: 30e9 },
-    horizonNs: 120e9,
-    mechanisms: ALL_MECHANISMS_ON,
-    sampleEveryNs: 1e9,
+/** One storm on r5.metal as the launch defaults resolve it (deadline 30 s, horizon 120 s, staggered over 2 s). */
+function stormRunner(): (containers: number, layers: number, seed?: string) => LaunchRunResult {
+  const catalog = newCatalog();
+  const cache = newBuildCache();
+  const scenarios = new Map<string, ReturnType<typeof loadScenarioText>>();
+  return (containers, layers, seed = 'bench') => {
+    const key = `${containers}x${layers}`;
+    let scenario = scenarios.get(key);
+    if (scenario === undefined) {
+      scenario = loadScenarioText(toYaml({ name: `bench-${key}`, machine: 'r5.metal', runtime: 'containerd-idmap', containers, layers, seeds: 1 }), '(bench)', { catalog });
+      scenarios.set(key, scenario);
+    }
+    return runTask({ point: scenario.points[0], seed, models: scenario.models, cost: 0 }, cache).output.result as LaunchRunResult;
   };
 }
 
@@ -54,8 +59,7 @@ export async function benchmarkSections(): Promise<BenchRow[]> {
     note: `${(pauseRun.result.acquisitions / pauseRun.seconds / 1e6).toFixed(2)} M simulated acquisitions per wall second`,
   });
 
-  const models = loadLaunchModels(MODELS_ROOT, { kernel: 'linux-6.12', node: 'k8s-node', runtime: 'containerd-idmap' });
-  const storm = (containers: number, layers: number, seed = 'bench') => runLaunchStorm({ topology: r5, models, spec: launchSpec(containers, layers), seed });
+  const storm = stormRunner();
   // The first storm runs while the JIT still compiles the model; a sweep's threads run warm after their first run.
   const cold = timed(() => storm(100, 50, 'warm-up'));
   const warm = Array.from({ length: STORM_REPEATS }, () => timed(() => storm(100, 50)));
@@ -94,13 +98,16 @@ export async function benchmarkSections(): Promise<BenchRow[]> {
  * (R1-R10) with 5 seeds, all runs in one pool of 2 threads, wall time.
  */
 export async function benchmarkReproduction(): Promise<BenchRow[]> {
-  const files = findScenarioFiles([join(dirname(MODELS_ROOT), 'scenarios', 'checks')]);
+  const files = findScenarioFiles([join(REPO_ROOT, 'scenarios', 'checks')]);
   const scenarios = loadScenarios(files, { seeds: 5 });
   const runs = runCount(scenarios);
   const start = performance.now();
-  const batch = new ScenarioBatch({ jobs: 2 });
-  batch.start(scenarios);
-  for (const scenario of scenarios) await batch.run(scenario);
+  const executor = createExecutor(2);
+  try {
+    await Promise.all(scenarios.map((scenario) => runScenario(scenario, { executor })));
+  } finally {
+    await executor.close();
+  }
   const seconds = (performance.now() - start) / 1000;
   return [
     {

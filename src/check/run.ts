@@ -10,7 +10,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../input/errors.js';
 import type { ScenarioSummary } from '../analysis/summary.js';
-import { loadScenario, type LoadScenarioOptions } from '../scenario/load.js';
+import { loadScenario, newCatalog, type LoadScenarioOptions } from '../pipeline.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { baselinePath, compareBaseline, describeDiff, formatChange, readBaseline, writeBaseline, DEFAULT_BASELINE_TOLERANCE, type Baseline, type BaselineDiff } from './baseline.js';
 import { evaluateExpectations, formatValue, rowsHold, type CheckRow } from './expect.js';
@@ -25,8 +25,11 @@ export interface CheckOptions {
   readonly baselineTolerance?: number;
   /** Called before each scenario runs. */
   readonly onScenario?: (scenario: ResolvedScenario, index: number, total: number) => void;
-  /** Called once before the first run with every scenario that will run (e.g. to start them all in one pool). */
-  readonly onPlanned?: (scenarios: readonly ResolvedScenario[]) => void;
+  /**
+   * Called once before the first run with every scenario that will run; returns the runner
+   * to use for them (e.g. one that started them all in one pool). Default: `run`.
+   */
+  readonly onPlanned?: (scenarios: readonly ResolvedScenario[]) => ScenarioRunner | void;
 }
 
 export interface ScenarioCheck {
@@ -84,7 +87,8 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
 
 /** Loads every file first: one bad file is an InputError before anything runs. Two scenarios of one folder may not share a name (their baselines would collide). */
 export function loadScenarios(files: readonly string[], options: LoadScenarioOptions = {}): ResolvedScenario[] {
-  const scenarios = files.map((file) => loadScenario(file, options));
+  const shared = { ...options, catalog: options.catalog ?? newCatalog() };
+  const scenarios = files.map((file) => loadScenario(file, shared));
   const byBaseline = new Map<string, ResolvedScenario>();
   for (const scenario of scenarios) {
     const key = baselinePath(scenario);
@@ -124,7 +128,7 @@ export async function runChecks(scenarios: readonly ResolvedScenario[], run: Sce
   const baselines: (Baseline | undefined)[] = [];
   for (const scenario of scenarios) baselines.push(options.updateBaseline === true ? undefined : await readBaseline(scenario));
   const runs = (scenario: ResolvedScenario, index: number): boolean => scenario.expectations.length > 0 || baselines[index] !== undefined || options.updateBaseline === true;
-  options.onPlanned?.(scenarios.filter(runs));
+  run = options.onPlanned?.(scenarios.filter(runs)) ?? run;
   for (const [index, scenario] of scenarios.entries()) {
     const baseline = baselines[index];
     if (!runs(scenario, index)) {

@@ -5,11 +5,10 @@
  */
 import type { ScenarioSummary } from '../analysis/summary.js';
 import { headlineRows } from '../report/run-report.js';
-import type { ScenarioKind } from '../scenario/types.js';
 import { formatTable } from './table.js';
 
 /** Point coordinates, machine, then p50/p99 latency, failures and waiting share (launch) or latency/throughput (pause_bench). */
-export function summaryTable(summary: ScenarioSummary, kind: ScenarioKind): string {
+export function summaryTable(summary: ScenarioSummary, kind: string): string {
   const { header, rows } = headlineRows(summary, kind);
   const seeds = summary.seeds.length;
   const note = seeds > 1 ? `mean ± 95% CI over ${seeds} seeds` : `1 seed`;

@@ -1,7 +1,7 @@
 /**
- * Collectors turn probe payloads into statistics. Two kinds, as in salabim's
- * Monitor: a tally weighs every observation equally (wait time per
- * acquisition); a level is weighted by how long it held (queue length).
+ * A tally: every observation weighs equally (wait time per acquisition), as
+ * salabim's Monitor without `level`. The validation models use it to compare
+ * simulated means with closed forms.
  */
 export class Tally {
   count = 0;
@@ -38,42 +38,5 @@ export class Tally {
   observations(): readonly number[] {
     if (this.values === null) throw new Error('this tally was created without keepValues');
     return this.values;
-  }
-}
-
-export class TimeWeightedLevel {
-  private level: number;
-  private lastChange: number;
-  private area = 0;
-  private readonly start: number;
-  max: number;
-
-  constructor(startTime: number, initialLevel = 0) {
-    this.start = startTime;
-    this.lastChange = startTime;
-    this.level = initialLevel;
-    this.max = initialLevel;
-  }
-
-  get current(): number {
-    return this.level;
-  }
-
-  set(time: number, level: number): void {
-    this.area += this.level * (time - this.lastChange);
-    this.lastChange = time;
-    this.level = level;
-    if (level > this.max) this.max = level;
-  }
-
-  add(time: number, delta: number): void {
-    this.set(time, this.level + delta);
-  }
-
-  /** Time-average of the level over [start, time]. */
-  mean(time: number): number {
-    const span = time - this.start;
-    if (span <= 0) return this.level;
-    return (this.area + this.level * (time - this.lastChange)) / span;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The discrete-event engine: simulated time, the event queue, processes, wait
- * queues, random streams and probes. It knows nothing of CPUs, locks or
+ * queues and random streams. It knows nothing of CPUs, locks or
  * containers; everything else in locksim is built on this surface.
  */
 export { ns, us, ms, seconds, formatTime, NS_PER_US, NS_PER_MS, NS_PER_S, type SimTime } from './time.js';
@@ -9,6 +9,5 @@ export { SimEvent, Interrupt, URGENT, NORMAL, type EventCallback } from './event
 export { Process, type ProcessBody } from './process.js';
 export { Simulation, SimulationLimitError, DEFAULT_LIMITS, type RunLimits, type SimulationOptions } from './simulation.js';
 export { RandomStream, RandomStreams, sample, distributionMean, type Distribution } from './random.js';
-export { Probe, ProbeBus } from './probe.js';
-export { Deque, FifoWaitQueue, PriorityWaitQueue, type Waiter } from './wait-queue.js';
-export { Tally, TimeWeightedLevel } from './collect.js';
+export { Deque, FifoWaitQueue, type Waiter } from './wait-queue.js';
+export { Tally } from './collect.js';

@@ -2,7 +2,6 @@ import { NORMAL, SimEvent, TRIGGERED } from './event.js';
 import { Process, type ProcessBody } from './process.js';
 import { EventQueue, MAX_PRIORITY } from './queue.js';
 import { RandomStreams } from './random.js';
-import { ProbeBus } from './probe.js';
 import { formatTime, type SimTime } from './time.js';
 
 /** Caps that stop a runaway run instead of letting it eat the machine. */
@@ -50,7 +49,6 @@ export class Simulation {
   now: SimTime = 0;
   eventsProcessed = 0;
   readonly random: RandomStreams;
-  readonly probes = new ProbeBus();
   readonly limits: RunLimits;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly heapProbe: (() => number) | null;

@@ -1,4 +1,3 @@
-import { EventQueue } from './queue.js';
 import { SimEvent } from './event.js';
 import type { Simulation } from './simulation.js';
 
@@ -124,40 +123,5 @@ export class FifoWaitQueue<T, V = unknown> {
 
   [Symbol.iterator](): IterableIterator<Waiter<T, V>> {
     return this.waiters[Symbol.iterator]();
-  }
-}
-
-/**
- * Waiters served lowest priority value first, FIFO among equals. Cancelled
- * waiters are removed lazily when they reach the front.
- */
-export class PriorityWaitQueue<T, V = unknown> {
-  private readonly heap = new EventQueue<Waiter<T, V>>(16);
-  private readonly cancelled = new Set<Waiter<T, V>>();
-
-  constructor(private readonly sim: Simulation) {}
-
-  get length(): number {
-    return this.heap.size - this.cancelled.size;
-  }
-
-  enqueue(token: T, priority: number): Waiter<T, V> {
-    const waiter: Waiter<T, V> = { token, event: new SimEvent<V>(this.sim), enqueuedAt: this.sim.now };
-    this.heap.push(priority, 0, waiter);
-    return waiter;
-  }
-
-  wakeNext(value?: V, delayNs = 0): Waiter<T, V> | undefined {
-    for (;;) {
-      const waiter = this.heap.pop();
-      if (waiter === undefined) return undefined;
-      if (this.cancelled.delete(waiter)) continue;
-      waiter.event.succeed(value, undefined, delayNs);
-      return waiter;
-    }
-  }
-
-  cancel(waiter: Waiter<T, V>): void {
-    this.cancelled.add(waiter);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What the exclusive spinlocks (qspinlock, ticket, test-and-set) share: one
  * holder, a lock word on one cache line, spinning waiters that cost no events
- * while they spin, the probes and the counters. Each subclass says how
+ * while they spin, and the stats every event is reported to. Each subclass says how
  * waiters queue and who gets the lock at release, and at what line cost.
  *
  * Timing: a waiter's process wakes exactly when its acquisition completes
@@ -11,7 +11,6 @@
 import type { CacheLine } from '../coherence/cache-line.js';
 import { NORMAL, type ProcessBody, type SimEvent } from '../engine/index.js';
 import type { KernelContext } from './context.js';
-import { LockProbes } from './lock-probes.js';
 import { LockStats } from './lock-stats.js';
 
 export interface SpinWaiter {
@@ -27,18 +26,16 @@ export interface Handoff {
 }
 
 export abstract class ExclusiveSpinlock {
-  readonly stats = new LockStats();
   protected holderCpu = -1;
   private acquiredAtNs = 0;
-  private readonly probes: LockProbes;
 
   constructor(
     protected readonly context: KernelContext,
     readonly name: string,
     readonly line: CacheLine,
-  ) {
-    this.probes = new LockProbes(context.sim, name);
-  }
+    /** Where every request, acquisition, release and handoff is reported. */
+    readonly stats: LockStats = new LockStats(),
+  ) {}
 
   get isLocked(): boolean {
     return this.holderCpu >= 0;
@@ -55,7 +52,7 @@ export abstract class ExclusiveSpinlock {
   *lock(cpu: number): ProcessBody<void> {
     const sim = this.context.sim;
     const requestedNs = sim.now;
-    if (this.probes.requested.active) this.probes.requested.emit({ lock: this.name, cpu, timeNs: requestedNs });
+    this.stats.requested(cpu, requestedNs, 'exclusive');
     if (this.holderCpu < 0) {
       this.holderCpu = cpu;
       const delayNs = this.line.transferTo(cpu);
@@ -83,7 +80,7 @@ export abstract class ExclusiveSpinlock {
   lockNowIfFree(cpu: number): number {
     if (this.holderCpu >= 0) return -1;
     const requestedNs = this.context.sim.now;
-    if (this.probes.requested.active) this.probes.requested.emit({ lock: this.name, cpu, timeNs: requestedNs });
+    this.stats.requested(cpu, requestedNs, 'exclusive');
     this.holderCpu = cpu;
     const delayNs = this.line.transferTo(cpu);
     this.acquired(cpu, requestedNs, false);
@@ -106,8 +103,7 @@ export abstract class ExclusiveSpinlock {
     if (this.holderCpu !== cpu) throw new Error(`${this.name}: cpu ${cpu} unlocks a lock held by cpu ${this.holderCpu}`);
     const now = this.context.sim.now;
     const holdNs = now - this.acquiredAtNs;
-    this.stats.recordRelease(holdNs);
-    if (this.probes.released.active) this.probes.released.emit({ lock: this.name, cpu, timeNs: now, holdNs });
+    this.stats.released(cpu, now, 'exclusive', holdNs);
     const handoff = this.handOff(cpu);
     if (handoff === undefined) {
       this.holderCpu = -1;
@@ -116,10 +112,7 @@ export abstract class ExclusiveSpinlock {
     const next = handoff.waiter.cpu;
     this.holderCpu = next;
     const distanceClass = this.context.topology.distanceClass(cpu, next);
-    this.stats.recordHandoff(distanceClass);
-    if (this.probes.handoff.active) {
-      this.probes.handoff.emit({ lock: this.name, cpu: next, fromCpu: cpu, timeNs: now, distanceClass });
-    }
+    this.stats.handedOff(cpu, next, now, 'exclusive', distanceClass);
     handoff.waiter.event.succeed(undefined, NORMAL, handoff.readyInNs);
   }
 
@@ -134,7 +127,6 @@ export abstract class ExclusiveSpinlock {
     const now = this.context.sim.now;
     this.acquiredAtNs = now;
     const waitNs = now - requestedNs;
-    this.stats.recordAcquire(waitNs, contended);
-    if (this.probes.acquired.active) this.probes.acquired.emit({ lock: this.name, cpu, timeNs: now, waitNs });
+    this.stats.acquired(cpu, now, 'exclusive', waitNs, contended);
   }
 }

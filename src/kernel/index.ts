@@ -3,12 +3,11 @@
  * module's header names the Linux code it models and what it simplifies.
  */
 export type { KernelContext } from './context.js';
-export { LockStats, LogHistogram } from './lock-stats.js';
-export { LockProbes, type LockMode, type LockProbePayload } from './lock-probes.js';
+export { LockStats, LockTrace, LogHistogram, type LockEvent, type LockMode } from './lock-stats.js';
 export { ExclusiveSpinlock, type SpinWaiter, type Handoff } from './exclusive-spinlock.js';
 export { QSpinlock, type QSpinlockOptions } from './qspinlock.js';
 export { TicketSpinlock, type TicketSpinlockOptions } from './ticket-spinlock.js';
 export { TasSpinlock, type TasMode, type TasSpinlockOptions } from './tas-spinlock.js';
 export { SeqLock, SeqReaderStats, type SeqLockOptions } from './seqlock.js';
 export { RwSemaphore, RWSEM_WAIT_TIMEOUT_NS, type RwSemaphoreOptions } from './rwsem.js';
-export { ExpeditedRcu, RcuStats, type ExpeditedRcuOptions, type GracePeriodProbePayload } from './rcu.js';
+export { ExpeditedRcu, RcuStats, type ExpeditedRcuOptions } from './rcu.js';

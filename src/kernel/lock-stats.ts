@@ -1,10 +1,16 @@
 /**
- * Cheap per-lock counters, kept by every lock whether or not anyone listens
- * to its probes, so the launch model and the benchmarks can read totals
- * without subscribing. Distributions belong to probe listeners.
+ * How a lock is observed: every lock reports each request, acquisition,
+ * release and handoff to its LockStats, the one observation interface. The
+ * default keeps cheap counters and wait/hold distributions, which the launch
+ * model and the benchmarks read; a subclass can also record each event
+ * (`LockTrace`, for golden traces and tests). Calls carry plain numbers, so
+ * observing costs no allocation.
  */
 import { emptyCountsByDistance, type CountsByDistance } from '../coherence/cache-line.js';
 import type { DistanceClass } from '../topology/topology.js';
+
+/** How the lock is held: exclusive spinlock, or a side of a reader-writer lock. */
+export type LockMode = 'exclusive' | 'read' | 'write';
 
 /**
  * Counts of durations in logarithmic buckets: bucket k holds [2^(k/4), 2^((k+1)/4)) ns,
@@ -52,7 +58,11 @@ export class LockStats {
   readonly waitHistogram = new LogHistogram();
   readonly holdHistogram = new LogHistogram();
 
-  recordAcquire(waitNs: number, contended: boolean): void {
+  /** A CPU asked for the lock. */
+  requested(_cpu: number, _nowNs: number, _mode: LockMode): void {}
+
+  /** A CPU holds the lock, `waitNs` after asking; `contended` if it had to wait for a handoff. */
+  acquired(_cpu: number, _nowNs: number, _mode: LockMode, waitNs: number, contended: boolean): void {
     this.acquisitions++;
     if (contended) this.contendedAcquisitions++;
     this.totalWaitNs += waitNs;
@@ -60,14 +70,16 @@ export class LockStats {
     this.waitHistogram.add(waitNs);
   }
 
-  recordRelease(holdNs: number): void {
+  /** A CPU released the lock after holding it `holdNs`. */
+  released(_cpu: number, _nowNs: number, _mode: LockMode, holdNs: number): void {
     this.releases++;
     this.totalHoldNs += holdNs;
     if (holdNs > this.maxHoldNs) this.maxHoldNs = holdNs;
     this.holdHistogram.add(holdNs);
   }
 
-  recordHandoff(distanceClass: DistanceClass): void {
+  /** The lock passed from `fromCpu` to `toCpu` at a release. */
+  handedOff(_fromCpu: number, _toCpu: number, _nowNs: number, _mode: LockMode, distanceClass: DistanceClass): void {
     this.handoffsByClass[distanceClass]++;
   }
 
@@ -83,5 +95,44 @@ export class LockStats {
 
   get meanHoldNs(): number {
     return this.releases === 0 ? 0 : this.totalHoldNs / this.releases;
+  }
+}
+
+/** One observed lock event, as `LockTrace` records it. */
+export interface LockEvent {
+  readonly event: 'requested' | 'acquired' | 'released' | 'handoff';
+  readonly cpu: number;
+  readonly timeNs: number;
+  readonly mode: LockMode;
+  /** acquired: wait since the request. */
+  readonly waitNs?: number;
+  /** released: hold since the acquisition. */
+  readonly holdNs?: number;
+  /** handoff: the releasing CPU and how far the lock travelled (`cpu` is the receiver). */
+  readonly fromCpu?: number;
+  readonly distanceClass?: DistanceClass;
+}
+
+/** LockStats that also records every event in order (tests, golden traces). */
+export class LockTrace extends LockStats {
+  readonly events: LockEvent[] = [];
+
+  override requested(cpu: number, nowNs: number, mode: LockMode): void {
+    this.events.push({ event: 'requested', cpu, timeNs: nowNs, mode });
+  }
+
+  override acquired(cpu: number, nowNs: number, mode: LockMode, waitNs: number, contended: boolean): void {
+    super.acquired(cpu, nowNs, mode, waitNs, contended);
+    this.events.push({ event: 'acquired', cpu, timeNs: nowNs, mode, waitNs });
+  }
+
+  override released(cpu: number, nowNs: number, mode: LockMode, holdNs: number): void {
+    super.released(cpu, nowNs, mode, holdNs);
+    this.events.push({ event: 'released', cpu, timeNs: nowNs, mode, holdNs });
+  }
+
+  override handedOff(fromCpu: number, toCpu: number, nowNs: number, mode: LockMode, distanceClass: DistanceClass): void {
+    super.handedOff(fromCpu, toCpu, nowNs, mode, distanceClass);
+    this.events.push({ event: 'handoff', cpu: toCpu, timeNs: nowNs, mode, fromCpu, distanceClass });
   }
 }

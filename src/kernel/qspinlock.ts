@@ -20,9 +20,12 @@
 import { CacheLine } from '../coherence/cache-line.js';
 import { Deque } from '../engine/index.js';
 import type { KernelContext } from './context.js';
+import type { LockStats } from './lock-stats.js';
 import { ExclusiveSpinlock, type Handoff, type SpinWaiter } from './exclusive-spinlock.js';
 
 export interface QSpinlockOptions {
+  /** Where the lock reports its events (default: plain counters). */
+  stats?: LockStats;
   /** The line holding the lock word; shared with a sequence count by `SeqLock`. */
   line?: CacheLine;
   /** NUMA node of the lock's memory; defaults to the topology's globals node. */
@@ -33,7 +36,7 @@ export class QSpinlock extends ExclusiveSpinlock {
   private readonly waiters = new Deque<SpinWaiter>();
 
   constructor(context: KernelContext, name: string, options: QSpinlockOptions = {}) {
-    super(context, name, options.line ?? new CacheLine(context, name, options.homeNode));
+    super(context, name, options.line ?? new CacheLine(context, name, options.homeNode), options.stats);
   }
 
   get queueLength(): number {

@@ -19,7 +19,6 @@
  * quiescent state was reached); nesting is counted per CPU.
  */
 import type { ProcessBody, SimEvent } from '../engine/index.js';
-import type { Probe } from '../engine/index.js';
 import type { KernelContext } from './context.js';
 
 export interface ExpeditedRcuOptions {
@@ -27,16 +26,6 @@ export interface ExpeditedRcuOptions {
   baseNs: number;
   /** Added per possible CPU (IPI and quiescent-state check), ns. */
   perCpuNs: number;
-}
-
-export interface GracePeriodProbePayload {
-  readonly rcu: string;
-  readonly timeNs: number;
-  readonly callers: number;
-  /** CPUs inside a read-side section when the grace period started. */
-  readonly holdouts: number;
-  /** On `gp-end`: the grace period's length. */
-  readonly gpNs?: number;
 }
 
 export class RcuStats {
@@ -72,8 +61,6 @@ export class ExpeditedRcu {
   private current: GracePeriod | null = null;
   private anonymousHoldoutUntilNs = 0;
   private next: GracePeriod | null = null;
-  private readonly gpStartProbe: Probe<GracePeriodProbePayload>;
-  private readonly gpEndProbe: Probe<GracePeriodProbePayload>;
 
   constructor(
     private readonly context: KernelContext,
@@ -84,8 +71,6 @@ export class ExpeditedRcu {
     for (const cpu of context.topology.possibleCpus) maxId = Math.max(maxId, cpu.id);
     for (const cpu of context.topology.cpus) maxId = Math.max(maxId, cpu.id);
     this.readSideDepth = new Int32Array(maxId + 1);
-    this.gpStartProbe = context.sim.probes.probe<GracePeriodProbePayload>(`rcu/${name}/gp-start`);
-    this.gpEndProbe = context.sim.probes.probe<GracePeriodProbePayload>(`rcu/${name}/gp-end`);
   }
 
   /** Length of a grace period with no read-side holdouts, ns. */
@@ -152,9 +137,6 @@ export class ExpeditedRcu {
     gp.startNs = sim.now;
     const depth = this.readSideDepth;
     for (let cpu = 0; cpu < depth.length; cpu++) if (depth[cpu] > 0) gp.holdouts.add(cpu);
-    if (this.gpStartProbe.active) {
-      this.gpStartProbe.emit({ rcu: this.name, timeNs: sim.now, callers: gp.callers, holdouts: gp.holdouts.size });
-    }
     // Untracked holdouts present at the start extend the minimum duration to when they leave.
     const minimumNs = Math.max(this.durationNs, this.anonymousHoldoutUntilNs - sim.now);
     if (minimumNs > this.durationNs) this.stats.heldOpenGracePeriods++;
@@ -172,7 +154,6 @@ export class ExpeditedRcu {
     stats.gracePeriods++;
     stats.totalGpNs += gpNs;
     if (gpNs > stats.maxGpNs) stats.maxGpNs = gpNs;
-    if (this.gpEndProbe.active) this.gpEndProbe.emit({ rcu: this.name, timeNs: now, callers: gp.callers, holdouts: 0, gpNs });
     gp.event.succeed();
     this.current = null;
     const next = this.next;

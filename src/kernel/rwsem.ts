@@ -29,8 +29,7 @@
 import { CacheLine } from '../coherence/cache-line.js';
 import { Deque, NORMAL, ms, type ProcessBody, type SimEvent } from '../engine/index.js';
 import type { KernelContext } from './context.js';
-import { LockProbes, type LockMode } from './lock-probes.js';
-import { LockStats } from './lock-stats.js';
+import { LockStats, type LockMode } from './lock-stats.js';
 
 type WaiterPhase = 'spinning' | 'sleeping' | 'waking' | 'granted';
 
@@ -52,13 +51,15 @@ export interface RwSemaphoreOptions {
   /** RWSEM_WAIT_TIMEOUT: after this wait the head waiter gets the lock handed off. */
   handoffTimeoutNs?: number;
   homeNode?: number;
+  /** Where both modes' events are reported (default: plain counters). */
+  stats?: LockStats;
 }
 
 export const RWSEM_WAIT_TIMEOUT_NS = ms(4);
 
 export class RwSemaphore {
-  /** Both modes: waits, spin and sleep time, handoffs. */
-  readonly stats = new LockStats();
+  /** Both modes: waits, spin and sleep time, handoffs; every event is reported here. */
+  readonly stats: LockStats;
   readonly readStats = new LockStats();
   readonly writeStats = new LockStats();
   readonly line: CacheLine;
@@ -70,7 +71,6 @@ export class RwSemaphore {
   private readonly readersAcquiredNs = new Map<number, number[]>();
   private readonly waitList = new Deque<RwWaiter>();
   private readonly spinners: RwWaiter[] = [];
-  private readonly probes: LockProbes;
   private readonly handoffTimeoutNs: number;
 
   constructor(
@@ -79,7 +79,7 @@ export class RwSemaphore {
     private readonly options: RwSemaphoreOptions,
   ) {
     this.line = new CacheLine(context, name, options.homeNode);
-    this.probes = new LockProbes(context.sim, name);
+    this.stats = options.stats ?? new LockStats();
     this.handoffTimeoutNs = options.handoffTimeoutNs ?? RWSEM_WAIT_TIMEOUT_NS;
   }
 
@@ -231,10 +231,7 @@ export class RwSemaphore {
     waiter.phase = 'granted';
     if (releaserCpu >= 0) {
       const distanceClass = topology.distanceClass(releaserCpu, waiter.cpu);
-      this.stats.recordHandoff(distanceClass);
-      if (this.probes.handoff.active) {
-        this.probes.handoff.emit({ lock: this.name, cpu: waiter.cpu, fromCpu: releaserCpu, timeNs: now, mode: waiter.mode, distanceClass });
-      }
+      this.stats.handedOff(releaserCpu, waiter.cpu, now, waiter.mode, distanceClass);
     }
     waiter.event.succeed(undefined, NORMAL, this.line.transferTo(waiter.cpu, runsAtNs));
     if (waiter.mode === 'write' && !this.ownerRunning) this.stopSpinners();
@@ -308,26 +305,25 @@ export class RwSemaphore {
   }
 
   private emitRequested(cpu: number, mode: LockMode): void {
-    if (this.probes.requested.active) this.probes.requested.emit({ lock: this.name, cpu, timeNs: this.context.sim.now, mode });
+    this.stats.requested(cpu, this.context.sim.now, mode);
   }
 
   private acquired(cpu: number, mode: 'read' | 'write', requestedNs: number, contended: boolean): void {
     const now = this.context.sim.now;
     const waitNs = now - requestedNs;
-    this.stats.recordAcquire(waitNs, contended);
-    (mode === 'read' ? this.readStats : this.writeStats).recordAcquire(waitNs, contended);
+    this.stats.acquired(cpu, now, mode, waitNs, contended);
+    (mode === 'read' ? this.readStats : this.writeStats).acquired(cpu, now, mode, waitNs, contended);
     if (mode === 'write') this.writerAcquiredNs = now;
     else {
       let stack = this.readersAcquiredNs.get(cpu);
       if (stack === undefined) this.readersAcquiredNs.set(cpu, (stack = []));
       stack.push(now);
     }
-    if (this.probes.acquired.active) this.probes.acquired.emit({ lock: this.name, cpu, timeNs: now, mode, waitNs });
   }
 
   private released(cpu: number, mode: 'read' | 'write', holdNs: number): void {
-    this.stats.recordRelease(holdNs);
-    (mode === 'read' ? this.readStats : this.writeStats).recordRelease(holdNs);
-    if (this.probes.released.active) this.probes.released.emit({ lock: this.name, cpu, timeNs: this.context.sim.now, mode, holdNs });
+    const now = this.context.sim.now;
+    this.stats.released(cpu, now, mode, holdNs);
+    (mode === 'read' ? this.readStats : this.writeStats).released(cpu, now, mode, holdNs);
   }
 }

@@ -25,10 +25,8 @@
 import { CacheLine } from '../coherence/cache-line.js';
 import { NORMAL, type ProcessBody, type SimEvent } from '../engine/index.js';
 import type { KernelContext } from './context.js';
-import type { LockProbePayload } from './lock-probes.js';
 import type { LockStats } from './lock-stats.js';
 import { QSpinlock } from './qspinlock.js';
-import type { Probe } from '../engine/index.js';
 
 interface ParkedReader {
   readonly cpu: number;
@@ -50,6 +48,8 @@ export class SeqReaderStats {
 
 export interface SeqLockOptions {
   homeNode?: number;
+  /** Where the spinlock's events (writers and exclusive readers) are reported. */
+  stats?: LockStats;
 }
 
 export class SeqLock {
@@ -63,7 +63,6 @@ export class SeqLock {
   private readonly parkedCpus: number[] = [];
   private parkedStartNs = new Float64Array(64);
   private writerCpu = -1;
-  private readonly readProbe: Probe<LockProbePayload>;
 
   constructor(
     private readonly context: KernelContext,
@@ -71,8 +70,7 @@ export class SeqLock {
     options: SeqLockOptions = {},
   ) {
     this.line = new CacheLine(context, name, options.homeNode);
-    this.spinlock = new QSpinlock(context, name, { line: this.line });
-    this.readProbe = context.sim.probes.probe<LockProbePayload>(`lock/${name}/read`);
+    this.spinlock = new QSpinlock(context, name, { line: this.line, stats: options.stats });
   }
 
   /** Writer-class counters (write sections and exclusive readers together). */
@@ -101,10 +99,9 @@ export class SeqLock {
   }
 
   /** __read_seqcount_begin() when the count is even (no spin): returns it; -1 if odd (use readBegin). */
-  readBeginNowIfEven(cpu: number): number {
+  readBeginNowIfEven(_cpu: number): number {
     if ((this.sequence & 1) === 1) return -1;
     this.readerStats.reads++;
-    if (this.readProbe.active) this.readProbe.emit({ lock: this.name, cpu, timeNs: this.context.sim.now, mode: 'read', waitNs: 0 });
     return this.sequence;
   }
 
@@ -164,7 +161,6 @@ export class SeqLock {
       if (spinNs > stats.maxSpinNs) stats.maxSpinNs = spinNs;
       stats.spinNsByCpu.set(cpu, (stats.spinNsByCpu.get(cpu) ?? 0) + spinNs);
     }
-    if (this.readProbe.active) this.readProbe.emit({ lock: this.name, cpu, timeNs: sim.now, mode: 'read', waitNs: spinNs });
     return this.sequence;
   }
 

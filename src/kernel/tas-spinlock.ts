@@ -23,11 +23,14 @@
 import { CacheLine } from '../coherence/cache-line.js';
 import type { RandomStream } from '../engine/index.js';
 import type { KernelContext } from './context.js';
+import type { LockStats } from './lock-stats.js';
 import { ExclusiveSpinlock, type Handoff, type SpinWaiter } from './exclusive-spinlock.js';
 
 export type TasMode = 'tas' | 'ttas';
 
 export interface TasSpinlockOptions {
+  /** Where the lock reports its events (default: plain counters). */
+  stats?: LockStats;
   mode?: TasMode;
   homeNode?: number;
   /** Draws each race's winner; defaults to stream `lock/<name>`. */
@@ -41,7 +44,7 @@ export class TasSpinlock extends ExclusiveSpinlock {
   private readonly stream: RandomStream;
 
   constructor(context: KernelContext, name: string, options: TasSpinlockOptions = {}) {
-    super(context, name, new CacheLine(context, name, options.homeNode));
+    super(context, name, new CacheLine(context, name, options.homeNode), options.stats);
     this.mode = options.mode ?? 'ttas';
     this.stream = options.stream ?? context.sim.random.stream(`lock/${name}`);
   }

@@ -17,9 +17,12 @@
 import { CacheLine } from '../coherence/cache-line.js';
 import { Deque, type RandomStream } from '../engine/index.js';
 import type { KernelContext } from './context.js';
+import type { LockStats } from './lock-stats.js';
 import { ExclusiveSpinlock, type Handoff, type SpinWaiter } from './exclusive-spinlock.js';
 
 export interface TicketSpinlockOptions {
+  /** Where the lock reports its events (default: plain counters). */
+  stats?: LockStats;
   homeNode?: number;
   /** Draws the next holder's place in the re-read burst; defaults to stream `lock/<name>`. */
   stream?: RandomStream;
@@ -30,7 +33,7 @@ export class TicketSpinlock extends ExclusiveSpinlock {
   private readonly stream: RandomStream;
 
   constructor(context: KernelContext, name: string, options: TicketSpinlockOptions = {}) {
-    super(context, name, new CacheLine(context, name, options.homeNode));
+    super(context, name, new CacheLine(context, name, options.homeNode), options.stats);
     this.stream = options.stream ?? context.sim.random.stream(`lock/${name}`);
   }
 

@@ -13,7 +13,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ScenarioRun } from '../pipeline.js';
+import type { ScenarioRun } from '../workloads/run.js';
+import { decodeJson } from '../input/json-codec.js';
+import { encodeResolvedDocument, readResolvedDocument } from '../scenario/document.js';
+import { WORKLOADS } from '../workloads/registry.js';
 import { InputError } from '../input/errors.js';
 import { ensureWritableDir, writeFileAtomic } from './atomic.js';
 import { toCsv } from './csv.js';
@@ -31,12 +34,12 @@ export interface WriteRunOptions {
 /** Writes the whole report of `run` into `outDir` (created if needed); returns the paths written. */
 export async function writeRunReport(run: ScenarioRun, outDir: string, options: WriteRunOptions): Promise<string[]> {
   await ensureWritableDir(outDir);
-  const resolvedText = `${JSON.stringify(resolvedDocument(run.scenario, options), null, 2)}\n`;
+  const resolvedText = encodeResolvedDocument(resolvedDocument(run.scenario, options));
   const resultsText = `${JSON.stringify(resultsDocument(run, { version: options.version }))}\n`;
   await writeFileAtomic(join(outDir, 'resolved.json'), resolvedText);
   await writeFileAtomic(join(outDir, 'results.json'), resultsText);
   const written = [join(outDir, 'resolved.json'), join(outDir, 'results.json')];
-  const rendered = await renderReport(outDir, JSON.parse(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version });
+  const rendered = await renderReport(outDir, decodeJson(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version });
   return [...written, ...rendered];
 }
 
@@ -49,18 +52,23 @@ export async function rerenderReport(dir: string, options: { version: string }):
 
 /** Reads the two stored documents of a report; a missing or foreign file is an InputError. */
 export async function readReportDocuments(dir: string): Promise<{ resolved: ResolvedDocument; results: ResultsDocument }> {
-  const resolved = await readJson(join(dir, 'resolved.json'), ['locksim', 'name', 'kind', 'seeds', 'points']);
+  const resolvedFile = join(dir, 'resolved.json');
+  const resolvedText = await readText(resolvedFile);
+  const resolved = readResolvedDocument(resolvedText, resolvedFile, new Set(WORKLOADS.keys()));
   const results = await readJson(join(dir, 'results.json'), ['locksim', 'scenario', 'points', 'folded']);
-  return { resolved: resolved as unknown as ResolvedDocument, results: results as unknown as ResultsDocument };
+  return { resolved, results: results as unknown as ResultsDocument };
 }
 
-async function readJson(file: string, required: readonly string[]): Promise<Record<string, unknown>> {
-  let text: string;
+async function readText(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch {
     throw new InputError(`cannot read ${file}`, { file, expected: 'a report directory written by `locksim run`', found: 'no such file', hint: 'Pass the directory `locksim run` wrote (it holds resolved.json and results.json).' });
   }
+}
+
+async function readJson(file: string, required: readonly string[]): Promise<Record<string, unknown>> {
+  const text = await readText(file);
   let value: unknown;
   try {
     value = JSON.parse(text);

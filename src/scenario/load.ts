@@ -10,57 +10,42 @@
  * Nothing from a file is evaluated: values are data, durations go through
  * the one unit parser.
  */
-import { statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { TSchema } from '@sinclair/typebox';
+import { parseDocument } from 'yaml';
 import { InputError, type InputErrorDetail } from '../input/errors.js';
 import { formatFieldPath, loadDocument, parseDocumentText, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { didYouMean } from '../input/did-you-mean.js';
 import { parseDurationNs, parseSizeBytes } from '../input/units.js';
+import { ModelCatalog } from '../input/catalog.js';
+import { getPath, isPlainObject, namedFieldPaths, parseFieldPath, schemaAt, setPath, validateField } from '../input/fields.js';
 import { DEFAULT_LIMITS, type RunLimits } from '../engine/index.js';
-import { DEFAULT_MODELS_DIR, buildTopology, findMachineModel, parseMachineSpec, type MachineSpec, type Topology } from '../topology/index.js';
-import { allParameters, listModelNames, loadLaunchModels } from '../workload/load-models.js';
-import type { ModelParameter } from '../workload/recipe.js';
-import { MECHANISM_NAMES, type MechanismSwitches } from '../workload/mechanisms.js';
-import type { ArrivalSpec, LayerSpec } from '../workload/container-launch.js';
-import { placeThreads } from '../bench-models/pause-bench.js';
-import { getPath, isPlainObject, namedFieldPaths, parseFieldPath, schemaAt, setPath, validateField } from './fields.js';
-import { RENAMED_METRICS, metricNames } from './metrics.js';
-import {
-  SCENARIO_LIMITS,
-  UNSWEEPABLE_FIELDS,
-  schemaForKind,
-  type ExpectationFile,
-  type LaunchScenarioFile,
-  type MetricRefFile,
-  type PauseBenchScenarioFile,
-} from './schema.js';
-import type { Expectation, LaunchPointSpec, PauseBenchPointSpec, PointSpec, ResolvedScenario, RunPoint, ScenarioKind } from './types.js';
-
-/** The models folder (kernel/, nodes/, runtimes/, machines/) of this repository. */
-export const DEFAULT_SCENARIO_MODELS_DIR = dirname(DEFAULT_MODELS_DIR);
+import { buildTopology, loadMachineModel, parseMachineSpec, type MachineSpec, type Topology } from '../topology/index.js';
+import type { PointContext, PointLocator, ScenarioKind, ScenarioKinds } from './kind.js';
+import { ModelTable } from './models.js';
+import { RENAMED_METRICS } from './metrics.js';
+import { SCENARIO_LIMITS, UNSWEEPABLE_FIELDS, type ExpectationFile, type MetricRefFile } from './schema.js';
+import type { Expectation, PointSpecBase, ResolvedScenario, RunPoint } from './types.js';
 
 export interface LoadScenarioOptions {
   /** `path=value` overrides, value written as YAML flow (`containers=200`, `sweep.containers=[10,20]`). */
   readonly set?: readonly string[];
   /** Replaces the file's `seeds` with seeds "1".."N" (the CLI's `--seeds`). */
   readonly seeds?: number;
-  /** Folder with kernel/, nodes/, runtimes/ and machines/ (default: the repository's models/). */
-  readonly modelsDir?: string;
+  /** Where models are found by name (default: the repository's models/); share one across loads to read each file once. */
+  readonly catalog?: ModelCatalog;
 }
 
 type Scalar = string | number | boolean;
 type Coordinates = Readonly<Record<string, Scalar>>;
 
-/** Reads, checks and expands one scenario file. Every problem is an InputError (exit 2). */
-export function loadScenario(file: string, options: LoadScenarioOptions = {}): ResolvedScenario {
-  return resolveScenario(loadDocument(file), options);
+/** Reads, checks and expands one scenario file of one of `kinds`. Every problem is an InputError (exit 2). */
+export function loadScenarioFile(file: string, kinds: ScenarioKinds, options: LoadScenarioOptions = {}): ResolvedScenario {
+  return resolveScenario(loadDocument(file), kinds, options);
 }
 
 /** The same from text in memory; `file` names it in errors. */
-export function loadScenarioText(text: string, file: string, options: LoadScenarioOptions = {}): ResolvedScenario {
-  return resolveScenario(parseDocumentText(text, file), options);
+export function loadScenarioFileText(text: string, file: string, kinds: ScenarioKinds, options: LoadScenarioOptions = {}): ResolvedScenario {
+  return resolveScenario(parseDocumentText(text, file), kinds, options);
 }
 
 interface SetOverride {
@@ -77,8 +62,8 @@ interface SweepAxis {
 
 const SWEEP_HINT = 'Split the sweep into several scenario files (e.g. one per machine), or sweep fewer values.';
 
-function resolveScenario(document: LoadedDocument, options: LoadScenarioOptions): ResolvedScenario {
-  const modelsDir = options.modelsDir ?? DEFAULT_SCENARIO_MODELS_DIR;
+function resolveScenario(document: LoadedDocument, kinds: ScenarioKinds, options: LoadScenarioOptions): ResolvedScenario {
+  const catalog = options.catalog ?? new ModelCatalog();
   const file = document.file;
   if (!isPlainObject(document.value)) {
     throw new InputError('a scenario file is a mapping of fields', {
@@ -93,8 +78,8 @@ function resolveScenario(document: LoadedDocument, options: LoadScenarioOptions)
 
   // `kind` picks the schema, so it is settled first (from --set or the file).
   for (const override of overrides) if (override.path.length === 1 && override.path[0] === 'kind') source.kind = override.value;
-  const kind = readKind(document, source, overrides);
-  const schema = schemaForKind(kind);
+  const kind = readKind(document, source, overrides, kinds);
+  const schema = kind.schema;
   const setPaths = applyOverrides(source, overrides, schema);
   if (options.seeds !== undefined) {
     if (!Number.isInteger(options.seeds) || options.seeds < 1 || options.seeds > SCENARIO_LIMITS.seeds) {
@@ -105,7 +90,7 @@ function resolveScenario(document: LoadedDocument, options: LoadScenarioOptions)
   }
 
   const at = new Locator(document, setPaths);
-  const validated = at.validate<LaunchScenarioFile | PauseBenchScenarioFile>(schema, source);
+  const validated = at.validate<{ name: string; description?: string; seeds?: number | (number | string)[]; sweep?: Record<string, Scalar[]>; expect?: ExpectationFile[] }>(schema, source);
 
   const seeds = resolveSeeds(validated.seeds ?? 3);
   const axes = readSweep(validated.sweep ?? {}, schema, at);
@@ -127,7 +112,8 @@ function resolveScenario(document: LoadedDocument, options: LoadScenarioOptions)
 
   const base = structuredClone(validated) as Record<string, unknown>;
   for (const field of ['sweep', 'expect', 'seeds', '$schema']) delete base[field];
-  const resolver = new PointResolver(kind, modelsDir, at);
+  const models = new ModelTable();
+  const context = pointContext(catalog, models, at);
   const points: RunPoint[] = [];
   const pointDocuments: Record<string, unknown>[] = [];
   forEachCombination(axes, (valueIndices) => {
@@ -141,25 +127,26 @@ function resolveScenario(document: LoadedDocument, options: LoadScenarioOptions)
       }
     });
     at.enterPoint(axes, valueIndices);
-    const spec = resolver.resolve(pointDocument);
+    const spec: PointSpecBase = kind.resolvePoint(pointDocument, context);
     points.push({ index: points.length, coordinates, spec });
     pointDocuments.push(pointDocument);
   });
   at.leavePoint();
 
-  const context: ExpectationContext = {
-    kind,
+  const resolvedModels = models.models();
+  const expectationContext: ExpectationContext = {
+    kind: kind.name,
     schema,
     axes,
     points,
     pointDocuments,
-    metrics: metricNames(kind, resolver.lockNames()),
+    metrics: kind.metricNames(points, resolvedModels),
     dropUnmatched: overrides.length > 0 || options.seeds !== undefined,
     at,
   };
   const expectations: Expectation[] = [];
   (validated.expect ?? []).forEach((entry, index) => {
-    const expectation = resolveExpectation(entry as ExpectationFile, index, context);
+    const expectation = resolveExpectation(entry, index, expectationContext);
     if (expectation !== undefined) expectations.push(expectation);
   });
 
@@ -167,11 +154,12 @@ function resolveScenario(document: LoadedDocument, options: LoadScenarioOptions)
     name: validated.name,
     description: validated.description ?? '',
     file,
-    kind,
+    kind: kind.name,
     seeds,
     points,
     expectations,
     source,
+    models: resolvedModels,
   };
 }
 
@@ -208,15 +196,17 @@ function parseOverrides(entries: readonly string[]): SetOverride[] {
   });
 }
 
-function readKind(document: LoadedDocument, source: Record<string, unknown>, overrides: readonly SetOverride[]): ScenarioKind {
-  const kind = source.kind ?? 'launch';
-  if (kind === 'launch' || kind === 'pause-bench') return kind;
+function readKind(document: LoadedDocument, source: Record<string, unknown>, overrides: readonly SetOverride[], kinds: ScenarioKinds): ScenarioKind {
+  const names = [...kinds.keys()];
+  const kind = source.kind ?? names[0];
+  const known = typeof kind === 'string' && Object.hasOwn(Object.fromEntries(kinds), kind) ? kinds.get(kind) : undefined;
+  if (known !== undefined) return known;
   const fromSet = overrides.some((o) => o.path.length === 1 && o.path[0] === 'kind');
   const detail: InputErrorDetail = {
     path: 'kind',
-    expected: '"launch" or "pause-bench"',
+    expected: names.map((n) => JSON.stringify(n)).join(' or '),
     found: JSON.stringify(kind) ?? String(kind),
-    hint: typeof kind === 'string' ? didYouMean(kind, ['launch', 'pause-bench']) : undefined,
+    hint: typeof kind === 'string' ? didYouMean(kind, names) : undefined,
   };
   if (fromSet) throw new InputError('unknown scenario kind', { file: '--set', ...detail });
   const position = document.locate(['kind']);
@@ -272,7 +262,7 @@ function startsWith(path: FieldPath, prefix: FieldPath): boolean {
  * Maps a field of a resolved point back to where its value was written: the
  * field itself, the sweep entry that supplied it, or `--set`.
  */
-class Locator {
+class Locator implements PointLocator {
   private pointAxes: { path: FieldPath; key: string; index: number }[] = [];
 
   constructor(
@@ -433,256 +423,53 @@ function forEachCombination(axes: readonly SweepAxis[], visit: (valueIndices: re
 // ---------------------------------------------------------------- points
 
 /**
- * Across loads (a check of many files, property tests): topologies per model
- * object (the machine loader returns a new object when its file changes), and
- * the parameter and lock names of kernel/node/runtime sets, keyed by the
- * files' modification stamps so an edited model is read again.
+ * What a kind's resolvePoint may use: located errors, the catalog, the model
+ * table, and machines resolved once per load (a sweep repeats few of them).
  */
-const TOPOLOGIES = new WeakMap<object, Map<string, Topology>>();
-type ModelInfo = { parameters: Map<string, ModelParameter>; locks: string[] };
-const MODEL_INFO = new Map<string, { stamp: string; info: ModelInfo }>();
-
-function fileStamp(dir: string, name: string): string {
-  for (const extension of ['.yaml', '.yml', '.json']) {
-    try {
-      const stat = statSync(join(dir, `${name}${extension}`));
-      return `${extension}:${stat.mtimeMs}:${stat.size}`;
-    } catch {
-      // try the next extension
-    }
-  }
-  return 'missing';
-}
-
-/** Resolves one point's document into a PointSpec, checking names against the models (cached across points). */
-class PointResolver {
-  private readonly machines = new Map<string, Topology>();
-  private readonly modelNames = new Map<'kernel' | 'nodes' | 'runtimes', string[]>();
-  private readonly parameterSets = new Map<string, ModelInfo>();
-
-  constructor(
-    private readonly kind: ScenarioKind,
-    private readonly modelsDir: string,
-    private readonly at: Locator,
-  ) {}
-
-  resolve(document: Record<string, unknown>): PointSpec {
-    return this.kind === 'launch' ? this.launch(document as unknown as LaunchScenarioFile) : this.pauseBench(document as unknown as PauseBenchScenarioFile);
-  }
-
-  /** Lock names of every kernel model used so far (for per-lock metric names). */
-  lockNames(): string[] {
-    return [...new Set([...this.parameterSets.values()].flatMap((set) => set.locks))].sort();
-  }
-
-  private machine(spec: MachineSpec): Topology {
-    const key = JSON.stringify(spec);
-    const cached = this.machines.get(key);
-    if (cached !== undefined) return cached;
-    const at = this.at;
-    let parsed: ReturnType<typeof parseMachineSpec>;
-    try {
-      parsed = parseMachineSpec(spec);
-    } catch (error) {
-      if (error instanceof InputError) throw at.relocate(error, ['machine']);
-      throw error;
-    }
-    let model: ReturnType<typeof findMachineModel>;
-    try {
-      model = findMachineModel(parsed.family, `${this.modelsDir}/machines`);
-    } catch (error) {
-      // An error with a file of its own is in the machine model, not in this scenario.
-      if (error instanceof InputError && error.detail.file === undefined) throw at.relocate(error, ['machine']);
-      throw error;
-    }
-    let byVariant = TOPOLOGIES.get(model);
-    if (byVariant === undefined) {
-      byVariant = new Map();
-      TOPOLOGIES.set(model, byVariant);
-    }
-    const variantKey = JSON.stringify(parsed.variant);
-    let topology = byVariant.get(variantKey);
-    if (topology === undefined) {
+function pointContext(catalog: ModelCatalog, models: ModelTable, at: Locator): PointContext {
+  const machines = new Map<string, { topology: Topology; model: string }>();
+  return {
+    at,
+    catalog,
+    models,
+    machine(spec: MachineSpec) {
+      const key = JSON.stringify(spec);
+      const known = machines.get(key);
+      if (known !== undefined) return known;
+      let parsed: ReturnType<typeof parseMachineSpec>;
       try {
-        topology = buildTopology(model, parsed.variant);
+        parsed = parseMachineSpec(spec);
+      } catch (error) {
+        if (error instanceof InputError) throw at.relocate(error, ['machine']);
+        throw error;
+      }
+      let file: string;
+      try {
+        file = catalog.file('machines', parsed.family, 'machine');
+      } catch (error) {
+        if (error instanceof InputError) throw at.relocate(error, ['machine']);
+        throw error;
+      }
+      // An error with a file of its own is in the machine model, not in this scenario.
+      const model = catalog.memo(`machine:${parsed.family}`, () => loadMachineModel(file));
+      let topology: Topology;
+      try {
+        topology = catalog.memo(`topology:${key}`, () => buildTopology(model, parsed.variant));
       } catch (error) {
         if (error instanceof InputError || error instanceof RangeError) throw at.relocate(error, ['machine']);
         throw error;
       }
-      byVariant.set(variantKey, topology);
-    }
-    this.machines.set(key, topology);
-    return topology;
-  }
-
-  private modelName(kind: 'kernel' | 'nodes' | 'runtimes', name: string, field: 'kernel' | 'node' | 'runtime'): string {
-    let known = this.modelNames.get(kind);
-    if (known === undefined) {
-      known = listModelNames(this.modelsDir, kind);
-      this.modelNames.set(kind, known);
-    }
-    if (!known.includes(name)) {
-      throw this.at.error([field], `unknown ${field} model \`${name}\``, {
-        expected: known.length > 0 ? `one of ${known.map((k) => `\`${k}\``).join(', ')}` : `a model file in ${this.modelsDir}/${kind}`,
-        found: `\`${name}\``,
-        hint: didYouMean(name, known),
-      });
-    }
-    return name;
-  }
-
-  private launchModels(names: { kernel: string; node: string; runtime: string }): ModelInfo {
-    const key = `${names.kernel}\u0000${names.node}\u0000${names.runtime}`;
-    let set = this.parameterSets.get(key);
-    if (set === undefined) {
-      const stamp = [this.modelsDir, ...(['kernel', 'nodes', 'runtimes'] as const).map((dir, i) => fileStamp(join(this.modelsDir, dir), [names.kernel, names.node, names.runtime][i]))].join('\u0000');
-      const cached = MODEL_INFO.get(key);
-      if (cached !== undefined && cached.stamp === stamp) set = cached.info;
-      else {
-        const models = loadLaunchModels(this.modelsDir, names);
-        set = { parameters: new Map(allParameters(models).map((p) => [p.name, p])), locks: models.kernel.locks.map((lock) => lock.name) };
-        MODEL_INFO.set(key, { stamp, info: set });
-      }
-      this.parameterSets.set(key, set);
-    }
-    return set;
-  }
-
-  private launch(file: LaunchScenarioFile): LaunchPointSpec {
-    const at = this.at;
-    const machine = file.machine as MachineSpec;
-    this.machine(machine);
-    const names = {
-      kernel: this.modelName('kernel', file.kernel ?? 'linux-6.12', 'kernel'),
-      node: this.modelName('nodes', file.node ?? 'k8s-node', 'node'),
-      runtime: this.modelName('runtimes', file.runtime ?? 'containerd-idmap', 'runtime'),
-    };
-    const models = this.launchModels(names);
-    const parameters: Record<string, number> = {};
-    for (const [name, value] of Object.entries(file.parameters ?? {})) {
-      const parameter = models.parameters.get(name);
-      if (parameter === undefined) {
-        throw at.error(['parameters', name], `unknown model parameter \`${name}\``, {
-          expected: `a parameter of ${names.kernel} or ${names.node}`,
-          found: `\`${name}\``,
-          hint: didYouMean(name, models.parameters.keys()),
-        }, 'key');
-      }
-      if (parameter.isDuration) parameters[name] = at.duration(value, ['parameters', name]);
-      else if (typeof value === 'number') parameters[name] = value;
-      else throw at.error(['parameters', name], `\`${name}\` is a plain number, not a duration`, { expected: 'a number', found: JSON.stringify(value) });
-    }
-    const deadlines = file.deadlines ?? {};
-    const launchNs = at.duration(deadlines.launch ?? '30 s', ['deadlines', 'launch'], { positive: true });
-    const mechanisms = Object.fromEntries(MECHANISM_NAMES.map((name) => [name, (file.mechanisms as Record<string, boolean> | undefined)?.[name] ?? true])) as unknown as MechanismSwitches;
-    return {
-      kind: 'launch',
-      machine,
-      ...names,
-      containers: file.containers,
-      layers: this.layers(file.layers),
-      arrival: this.arrival(file.arrival ?? { kind: 'staggered', over: '2 s' }),
-      placement: file.placement ?? 'spread',
-      deadlines: {
-        launchNs,
-        runtimeRequestNs: at.duration(deadlines.runtimeRequest ?? '2 min', ['deadlines', 'runtimeRequest'], { positive: true }),
-        nodeHealthCheckNs: at.duration(deadlines.nodeHealthCheck ?? '30 s', ['deadlines', 'nodeHealthCheck'], { positive: true }),
-      },
-      horizonNs: file.horizon === undefined ? 4 * launchNs : at.duration(file.horizon, ['horizon'], { positive: true }),
-      mechanisms,
-      parameters,
-      sampleEveryNs: at.duration(file.sampleEvery ?? '1 s', ['sampleEvery'], { positive: true }),
-      limits: at.limits(file.limits),
-    };
-  }
-
-  private layers(layers: LaunchScenarioFile['layers']): LayerSpec {
-    const at = this.at;
-    if (typeof layers === 'number') return { kind: 'fixed', value: layers };
-    const only = (allowed: readonly string[]): void => {
-      for (const field of Object.keys(layers)) {
-        if (field !== 'kind' && !allowed.includes(field)) {
-          throw at.error(['layers', field], `\`${field}\` does not apply to ${layers.kind} layer counts`, { expected: `only ${allowed.join(', ')}`, found: `\`${field}\`` }, 'key');
-        }
-      }
-    };
-    const required = (field: 'mean' | 'sd' | 'min' | 'max'): number => {
-      const value = layers[field];
-      if (value === undefined) throw at.error(['layers'], `missing required field \`${field}\` of a ${layers.kind} layer count`, { expected: `a number for layers.${field}`, found: 'nothing' });
-      return value;
-    };
-    let spec: LayerSpec;
-    if (layers.kind === 'normal') {
-      only(['mean', 'sd', 'min', 'max']);
-      const mean = required('mean');
-      const sd = required('sd');
-      spec = { kind: 'normal', mean, sd, min: layers.min ?? 1, max: layers.max ?? Math.min(SCENARIO_LIMITS.layers, Math.ceil(mean + 4 * sd)) };
-    } else {
-      only(['min', 'max']);
-      spec = { kind: 'uniform', min: required('min'), max: required('max') };
-    }
-    if (spec.min > spec.max) throw at.error(['layers', 'max'], 'layers.max is below layers.min', { expected: `at least ${spec.min}`, found: String(spec.max) });
-    return spec;
-  }
-
-  private arrival(arrival: NonNullable<LaunchScenarioFile['arrival']>): ArrivalSpec {
-    const at = this.at;
-    const fields: Record<string, readonly string[]> = { burst: [], ramp: ['over'], poisson: ['perSecond'], staggered: ['over'] };
-    const allowed = fields[arrival.kind];
-    for (const field of Object.keys(arrival)) {
-      if (field !== 'kind' && !allowed.includes(field)) {
-        throw at.error(['arrival', field], `\`${field}\` does not apply to ${arrival.kind} arrivals`, { expected: allowed.length > 0 ? `only ${allowed.join(', ')}` : 'no other field', found: `\`${field}\`` }, 'key');
-      }
-    }
-    switch (arrival.kind) {
-      case 'burst':
-        return { kind: 'burst' };
-      case 'poisson':
-        if (arrival.perSecond === undefined) throw at.error(['arrival'], 'missing required field `perSecond` of a poisson arrival', { expected: 'launches per second, e.g. perSecond: 20', found: 'nothing' });
-        return { kind: 'poisson', perSecond: arrival.perSecond };
-      case 'ramp':
-        if (arrival.over === undefined) throw at.error(['arrival'], 'missing required field `over` of a ramp arrival', { expected: 'a duration such as "10 s"', found: 'nothing' });
-        return { kind: 'ramp', overNs: at.duration(arrival.over, ['arrival', 'over']) };
-      case 'staggered':
-        return { kind: 'staggered', overNs: at.duration(arrival.over ?? '2 s', ['arrival', 'over']) };
-    }
-  }
-
-  private pauseBench(file: PauseBenchScenarioFile): PauseBenchPointSpec {
-    const at = this.at;
-    const machine = file.machine as MachineSpec;
-    const topology = this.machine(machine);
-    const placement = file.placement ?? 'compact';
-    try {
-      placeThreads(topology, file.threads, placement);
-    } catch (error) {
-      if (error instanceof RangeError) {
-        throw at.error(['threads'], `${file.threads} threads do not fit ${topology.name} with placement ${placement}`, {
-          expected: `at most the CPUs that placement ${placement} may use`,
-          found: `${file.threads} threads`,
-          hint: error.message,
-        });
-      }
-      throw error;
-    }
-    return {
-      kind: 'pause-bench',
-      machine,
-      threads: file.threads,
-      placement,
-      lock: file.lock ?? 'ttas',
-      holdNs: at.duration(file.hold ?? '100 ns', ['hold'], { positive: true }),
-      thinkNs: at.duration(file.think ?? '100 ns', ['think']),
-      durationNs: at.duration(file.duration ?? '2 ms', ['duration'], { positive: true }),
-      limits: at.limits(file.limits),
-    };
-  }
+      const resolved = { topology, model: models.addMachine(model) };
+      machines.set(key, resolved);
+      return resolved;
+    },
+  };
 }
 
 // ---------------------------------------------------------------- expectations
 
 interface ExpectationContext {
-  readonly kind: ScenarioKind;
+  readonly kind: string;
   readonly schema: TSchema;
   readonly axes: readonly SweepAxis[];
   readonly points: readonly RunPoint[];
@@ -715,7 +502,7 @@ function checkMetric(metric: string, path: FieldPath, context: ExpectationContex
   throw context.at.error(path, `unknown metric \`${metric}\``, {
     expected: `a metric of ${context.kind} points, e.g. ${context.metrics.slice(0, 5).join(', ')}`,
     found: `\`${metric}\``,
-    hint: (RENAMED_METRICS[metric] === undefined ? undefined : `Did you mean \`${RENAMED_METRICS[metric]}\`?`) ?? didYouMean(metric, context.metrics) ?? 'The metrics are listed in src/scenario/metrics.ts.',
+    hint: (RENAMED_METRICS[metric] === undefined ? undefined : `Did you mean \`${RENAMED_METRICS[metric]}\`?`) ?? didYouMean(metric, context.metrics) ?? '`locksim metrics` lists them.',
   });
 }
 

@@ -1,8 +1,8 @@
 /**
- * The schema of a scenario file (scenarios/*.yaml): what to run, on which
- * machine, with which models, over which sweep, and what the results must
- * show. Two kinds share one file format: `launch` (a container-launch storm)
- * and `pause-bench` (N threads on one global spinlock).
+ * The schema of what every scenario file (scenarios/*.yaml) has, whatever
+ * its workload kind: a name, a machine, seeds, a sweep, run limits and an
+ * `expect:` block. Each kind adds its own fields (src/workloads/<kind>/schema.ts)
+ * to COMMON_SCENARIO_FIELDS.
  *
  * Every field carries a description, its unit and its default, so the
  * emitted JSON Schema (schemas/scenario.schema.json) completes and checks
@@ -14,7 +14,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Duration, Size } from '../input/schema.js';
 import { VariantSpecSchema } from '../topology/index.js';
-import { MECHANISM_NAMES } from '../workload/mechanisms.js';
 
 /** Sizes refused before running: past these a file is a mistake, not a plan. */
 export const SCENARIO_LIMITS = {
@@ -29,7 +28,7 @@ export const SCENARIO_LIMITS = {
   seeds: 10_000,
 } as const;
 
-const closed = { additionalProperties: false } as const;
+export const closed = { additionalProperties: false } as const;
 
 /** A file name-safe identifier: names become baseline file names and report folder names. */
 const NameSchema = Type.String({
@@ -54,57 +53,6 @@ export const MachineSpecSchema = Type.Union(
     ),
   ],
   { description: 'The machine model: a family from models/machines, optionally a variant (HT off, some sockets, a cpuset).', expected: 'a machine such as "r5.metal" or "m7i.metal-24xl+ht-off", or {family, variant}' },
-);
-
-export const LayersSchema = Type.Union(
-  [
-    Type.Integer({ minimum: 1, maximum: SCENARIO_LIMITS.layers, description: 'Every container has this many image layers.' }),
-    Type.Object(
-      {
-        kind: Type.Union([Type.Literal('normal'), Type.Literal('uniform')], { description: 'normal: rounded normal draw clamped to [min, max]; uniform: integer uniform on [min, max].' }),
-        mean: Type.Optional(Type.Number({ minimum: 1, maximum: SCENARIO_LIMITS.layers, description: 'Mean layer count (normal only).' })),
-        sd: Type.Optional(Type.Number({ minimum: 0, description: 'Standard deviation of the layer count (normal only).' })),
-        min: Type.Optional(Type.Integer({ minimum: 1, maximum: SCENARIO_LIMITS.layers, description: 'Smallest layer count (normal: default 1).' })),
-        max: Type.Optional(Type.Integer({ minimum: 1, maximum: SCENARIO_LIMITS.layers, description: 'Largest layer count (normal: default mean + 4 sd).' })),
-      },
-      { ...closed, description: 'Layer counts drawn per container.' },
-    ),
-  ],
-  { description: 'Image layers per container: a count, or a distribution.', expected: `a layer count 1-${SCENARIO_LIMITS.layers}, or {kind: normal|uniform, ...}` },
-);
-
-export const ArrivalSchema = Type.Object(
-  {
-    kind: Type.Union([Type.Literal('burst'), Type.Literal('ramp'), Type.Literal('poisson'), Type.Literal('staggered')], {
-      description: 'burst: all at t = 0; ramp: evenly spaced over `over`; poisson: a Poisson stream of `perSecond`; staggered: the way kubelet starts pods, spread over `over`.',
-    }),
-    over: Type.Optional(Duration({ description: 'Span of a ramp or a staggered start (ramp and staggered only; staggered default 2 s).' })),
-    perSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Launches per second of a Poisson stream (poisson only).' })),
-  },
-  // No schema default: TypeBox would merge a default object's fields into a written one ({kind: burst} would gain `over`).
-  { ...closed, description: 'How container launches arrive (default {kind: staggered, over: 2 s}).' },
-);
-
-export const DeadlinesSchema = Type.Object(
-  {
-    launch: Type.Optional(Duration({ description: "A container's health check must pass within this time of its launch starting.", default: '30 s' })),
-    runtimeRequest: Type.Optional(Duration({ description: "kubelet's runtime request timeout for each CRI request.", default: '2 min' })),
-    nodeHealthCheck: Type.Optional(Duration({ description: 'A node health check slower than this fails the launches in progress.', default: '30 s' })),
-  },
-  { ...closed, description: 'Deadlines that decide which launches failed.', default: {} },
-);
-
-export const MechanismsSchema = Type.Object(
-  Object.fromEntries(MECHANISM_NAMES.map((name) => [name, Type.Optional(Type.Boolean({ description: `Mechanism \`${name}\` (see src/workload/mechanisms.ts).`, default: true }))])),
-  { ...closed, description: 'Switches for the mechanisms beyond the naive model, for ablations. All on by default.', default: {} },
-);
-
-export const ParametersSchema = Type.Record(
-  Type.String(),
-  Type.Union([Duration({ description: 'A duration parameter.' }), Type.Number({ description: 'A dimensionless parameter.' })], {
-    expected: 'a duration such as "4 us" (for a time parameter) or a number',
-  }),
-  { description: 'Overrides of kernel or node model parameters by name: a duration for a time parameter, a number otherwise.', default: {} },
 );
 
 export const SeedsSchema = Type.Union(
@@ -180,7 +128,8 @@ export const LimitsSchema = Type.Object(
   { ...closed, description: 'Caps that stop a runaway run with a message naming the limit; raise them here or with --set limits.NAME=VALUE.' },
 );
 
-const common = {
+/** The fields every scenario file has, whatever its kind. */
+export const COMMON_SCENARIO_FIELDS = {
   limits: Type.Optional(LimitsSchema),
   $schema: Type.Optional(Type.String({ description: 'JSON Schema reference for editors.' })),
   name: NameSchema,
@@ -191,62 +140,8 @@ const common = {
   expect: Type.Optional(ExpectSchema),
 };
 
-export const LaunchScenarioSchema = Type.Object(
-  {
-    ...common,
-    kind: Type.Optional(Type.Literal('launch', { description: 'A container-launch storm (the default).', default: 'launch' })),
-    kernel: Type.Optional(Type.String({ minLength: 1, description: 'Kernel model in models/kernel.', default: 'linux-6.12' })),
-    node: Type.Optional(Type.String({ minLength: 1, description: 'Node model in models/nodes (background load, systemd, kubelet).', default: 'k8s-node' })),
-    runtime: Type.Optional(Type.String({ minLength: 1, description: 'Container runtime model in models/runtimes.', default: 'containerd-idmap' })),
-    containers: Type.Integer({ minimum: 1, maximum: SCENARIO_LIMITS.containers, description: 'Containers launched in the storm.' }),
-    layers: LayersSchema,
-    arrival: Type.Optional(ArrivalSchema),
-    placement: Type.Optional(
-      Type.Union([Type.Literal('spread'), Type.Literal('random'), Type.Literal('compact')], { description: 'Which CPU each launch thread prefers.', default: 'spread' }),
-    ),
-    deadlines: Type.Optional(DeadlinesSchema),
-    horizon: Type.Optional(Duration({ description: 'Simulated time after which unfinished launches count as failed (default 4 x the launch deadline).' })),
-    sampleEvery: Type.Optional(Duration({ description: 'Interval of the mount-table samples.', default: '1 s' })),
-    mechanisms: Type.Optional(MechanismsSchema),
-    parameters: Type.Optional(ParametersSchema),
-  },
-  { ...closed, title: 'launch scenario', description: 'A container-launch storm on one node.' },
-);
-
-export const PauseBenchScenarioSchema = Type.Object(
-  {
-    ...common,
-    kind: Type.Literal('pause-bench', { description: 'pause_bench: N threads on one global spinlock.' }),
-    threads: Type.Integer({ minimum: 1, maximum: SCENARIO_LIMITS.threads, description: 'Benchmark threads, one per CPU.' }),
-    placement: Type.Optional(
-      Type.Union([Type.Literal('compact'), Type.Literal('spread'), Type.Literal('one-socket')], {
-        description: 'compact: CPUs in Linux order; spread: round-robin over L3 domains; one-socket: socket 0 only.',
-        default: 'compact',
-      }),
-    ),
-    lock: Type.Optional(Type.Union([Type.Literal('ttas'), Type.Literal('ticket'), Type.Literal('qspinlock')], { description: 'The global lock.', default: 'ttas' })),
-    hold: Type.Optional(Duration({ description: 'Critical section per acquisition.', default: '100 ns' })),
-    think: Type.Optional(Duration({ description: 'Work between a release and the next request.', default: '100 ns' })),
-    duration: Type.Optional(Duration({ description: 'Simulated run length (the first 10% is warm-up).', default: '2 ms' })),
-  },
-  { ...closed, title: 'pause-bench scenario', description: 'The global-lock microbenchmark.' },
-);
-
-/** The file format as a whole, for editors: either kind. */
-export const ScenarioFileSchema = Type.Union([LaunchScenarioSchema, PauseBenchScenarioSchema], {
-  title: 'locksim scenario',
-  description: 'What to run (a launch storm or pause_bench), over which sweep, and what the results must show.',
-});
-
-export type LaunchScenarioFile = Static<typeof LaunchScenarioSchema>;
-export type PauseBenchScenarioFile = Static<typeof PauseBenchScenarioSchema>;
 export type ExpectationFile = Static<typeof ExpectationSchema>;
 export type MetricRefFile = Static<typeof MetricRefSchema>;
 
 /** Fields that describe the scenario rather than a run: they cannot be swept. */
 export const UNSWEEPABLE_FIELDS: readonly string[] = ['$schema', 'name', 'description', 'kind', 'seeds', 'sweep', 'expect'];
-
-/** The schema of a kind's file. */
-export function schemaForKind(kind: 'launch' | 'pause-bench'): TSchema {
-  return kind === 'launch' ? LaunchScenarioSchema : PauseBenchScenarioSchema;
-}

@@ -1,48 +1,35 @@
 /**
  * What a scenario file becomes once loaded and resolved: every default
- * applied, every duration in ns, every name checked. One `RunPoint` is one
- * cell of a sweep; each point runs once per seed.
+ * applied, every duration in ns, every name checked, and every model it runs
+ * on read and stored by content hash (`models`). One `RunPoint` is one cell
+ * of a sweep; each point runs once per seed. A resolved scenario is plain,
+ * serializable data: it is what worker threads receive and what
+ * resolved.json stores, and it runs without reading a file.
  */
 import type { MachineSpec } from '../topology/index.js';
-import type { LaunchSpec } from '../workload/container-launch.js';
 import type { RunLimits } from '../engine/index.js';
+import type { ResolvedModels } from './models.js';
 
-export type ScenarioKind = 'launch' | 'pause-bench';
+export type { ResolvedModels } from './models.js';
 
-/** Everything one launch-storm run needs besides the seed: the storm itself and the models it runs on. */
-export interface LaunchPointSpec extends LaunchSpec {
-  readonly kind: 'launch';
+/** What every point spec has, whatever its workload kind. */
+export interface PointSpecBase {
+  /** The workload kind (a key of the workload registry). */
+  readonly kind: string;
+  /** The machine as written: a family plus variant suffixes, or {family, variant}. */
   readonly machine: MachineSpec;
-  readonly kernel: string;
-  readonly node: string;
-  readonly runtime: string;
-  /** Parameter overrides by name (kernel or node model), value in ns or plain number. */
-  readonly parameters: Readonly<Record<string, number>>;
+  /** Content hash of the family's model in ResolvedScenario.models.machines. */
+  readonly machineModel: string;
   /** Caps on one run: events, simulated time, heap. */
   readonly limits: RunLimits;
 }
 
-/** pause_bench: N threads on one global spinlock. */
-export interface PauseBenchPointSpec {
-  readonly kind: 'pause-bench';
-  readonly machine: MachineSpec;
-  readonly threads: number;
-  readonly placement: 'compact' | 'spread' | 'one-socket';
-  readonly lock: 'ttas' | 'ticket' | 'qspinlock';
-  readonly holdNs: number;
-  readonly thinkNs: number;
-  readonly durationNs: number;
-  readonly limits: RunLimits;
-}
-
-export type PointSpec = LaunchPointSpec | PauseBenchPointSpec;
-
-export interface RunPoint {
+export interface RunPoint<S extends PointSpecBase = PointSpecBase> {
   /** Stable index in sweep order (the merge order of parallel runs). */
   readonly index: number;
   /** The swept values that make this point, e.g. { containers: 100, machine: "r5.metal" }. */
   readonly coordinates: Readonly<Record<string, string | number | boolean>>;
-  readonly spec: PointSpec;
+  readonly spec: S;
 }
 
 /** Comparison of a metric against a number or against the same metric elsewhere. */
@@ -76,10 +63,13 @@ export interface ResolvedScenario {
   readonly name: string;
   readonly description: string;
   readonly file: string;
-  readonly kind: ScenarioKind;
+  /** The workload kind of every point. */
+  readonly kind: string;
   readonly seeds: readonly string[];
   readonly points: readonly RunPoint[];
   readonly expectations: readonly Expectation[];
   /** The scenario as written, with `--set` overrides applied (for resolved.json and the report). */
   readonly source: unknown;
+  /** Every model a point runs on, by content hash. */
+  readonly models: ResolvedModels;
 }

@@ -21,10 +21,12 @@
 import { InputError } from '../input/errors.js';
 import { didYouMean } from '../input/did-you-mean.js';
 import type { ScenarioSummary, PointSummary } from '../analysis/summary.js';
-import { loadScenario } from '../scenario/load.js';
-import { runScenario } from '../pipeline.js';
+import { loadScenario, newCatalog, startScenarios } from '../pipeline.js';
+import type { ModelCatalog } from '../input/catalog.js';
+import type { Executor } from '../sweep/executor.js';
+import type { LaunchPointSpec } from '../workloads/launch/index.js';
 import type { ResolvedScenario } from '../scenario/types.js';
-import { MECHANISM_NAMES, type MechanismName } from '../workload/mechanisms.js';
+import { MECHANISM_NAMES, type MechanismName } from '../launch/index.js';
 
 /** The metrics an ablation reports, as named in point summaries. */
 export const ABLATION_METRICS = ['p50LatencyS', 'p99LatencyS', 'failureRate'] as const;
@@ -190,14 +192,16 @@ export interface AblationRunOptions {
   readonly set?: readonly string[];
   /** Replications per point (default: the file's). */
   readonly seeds?: number;
-  /** Folder with kernel/, nodes/, runtimes/ and machines/. */
-  readonly modelsDir?: string;
-  /** Runs one resolved scenario (default: the pipeline's runScenario). */
+  /** Where models are found (default: the repository's models/). */
+  readonly catalog?: ModelCatalog;
+  /** Where the runs execute (default: this thread); the baseline and every variant share it. */
+  readonly executor?: Executor;
+  /** After each finished run of the whole study. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Runs one resolved scenario instead of the executor (tests feed summaries through it). */
   readonly run?: (scenario: ResolvedScenario) => Promise<{ readonly summary: ScenarioSummary }>;
   /** Called once everything is loaded and checked, before the first run (e.g. to check the output folder). */
   readonly onLoaded?: (scenario: ResolvedScenario) => void | Promise<void>;
-  /** Called once before the first run with the baseline and every variant (e.g. to start them all in one pool). */
-  readonly onPlanned?: (scenarios: readonly ResolvedScenario[]) => void;
   /** Called before each variant runs: "baseline" or the mechanism switched off. */
   readonly onVariant?: (label: string, index: number, total: number) => void;
 }
@@ -218,13 +222,14 @@ export function baselineOverrides(set: readonly string[] = []): string[] {
 }
 
 function mechanismOnEverywhere(scenario: ResolvedScenario, mechanism: MechanismName): boolean {
-  return scenario.points.every((point) => point.spec.kind === 'launch' && point.spec.mechanisms[mechanism]);
+  return scenario.points.every((point) => point.spec.kind === 'launch' && (point.spec as LaunchPointSpec).mechanisms[mechanism]);
 }
 
 /** Loads the baseline and every variant (so bad input fails before any run), then runs them in order. */
 export async function runAblation(file: string, options: AblationRunOptions = {}): Promise<AblationStudy> {
+  const catalog = options.catalog ?? newCatalog();
   const load = (set: readonly string[]): ResolvedScenario =>
-    loadScenario(file, { set, ...(options.seeds === undefined ? {} : { seeds: options.seeds }), ...(options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir }) });
+    loadScenario(file, { set, catalog, ...(options.seeds === undefined ? {} : { seeds: options.seeds }) });
   const baselineSet = baselineOverrides(options.set);
   const scenario = load(baselineSet);
   if (scenario.kind !== 'launch') {
@@ -242,8 +247,7 @@ export async function runAblation(file: string, options: AblationRunOptions = {}
   const variantScenarios = ablated.map((mechanism) => ({ mechanism, scenario: load([...baselineSet, `mechanisms.${mechanism}=false`]) }));
 
   await options.onLoaded?.(scenario);
-  options.onPlanned?.([scenario, ...variantScenarios.map((variant) => variant.scenario)]);
-  const run = options.run ?? ((resolved: ResolvedScenario) => runScenario(resolved, options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir }));
+  const run = options.run ?? startScenarios([scenario, ...variantScenarios.map((variant) => variant.scenario)], { executor: options.executor, onProgress: options.onProgress });
   const total = variantScenarios.length + 1;
   options.onVariant?.('baseline', 0, total);
   const baseline = (await run(scenario)).summary;

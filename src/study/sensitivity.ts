@@ -26,11 +26,13 @@ import { formatDurationNs, parseDurationNs } from '../input/units.js';
 import type { ScenarioSummary } from '../analysis/summary.js';
 import { evaluateExpectations, type CheckRow } from '../check/expect.js';
 import { findScenarioFiles } from '../check/run.js';
-import { loadScenario } from '../scenario/load.js';
 import type { ResolvedScenario } from '../scenario/types.js';
-import { runScenario, MODELS_ROOT } from '../pipeline.js';
-import { allParameters, loadLaunchModels } from '../workload/load-models.js';
-import type { ModelParameter } from '../workload/recipe.js';
+import { loadScenario, newCatalog, startScenarios } from '../pipeline.js';
+import type { ModelCatalog } from '../input/catalog.js';
+import { modelParameters } from '../models/load.js';
+import type { ModelParameter } from '../models/types.js';
+import type { Executor } from '../sweep/executor.js';
+import { LAUNCH_DEFAULTS } from '../workloads/launch/index.js';
 
 /** The targets a sensitivity sweep covers (R1 and R9 are counts and fixes, not calibrated behaviour). */
 export const SENSITIVITY_TARGETS = ['R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R10'] as const;
@@ -277,13 +279,17 @@ export interface SensitivityRunOptions {
   readonly points?: readonly RangePoint[];
   /** Replications per point of every check scenario (default 1). */
   readonly seeds?: number;
-  readonly modelsDir?: string;
-  /** The model set whose parameters are swept (default linux-6.12 + k8s-node). */
+  /** Where models are found (default: the repository's models/). */
+  readonly catalog?: ModelCatalog;
+  /** The model set whose parameters are swept (default: a launch scenario's default kernel and node). */
   readonly kernel?: string;
   readonly node?: string;
+  /** Where the runs execute (default: this thread); every scenario of the study shares it. */
+  readonly executor?: Executor;
+  /** After each finished run of the whole study. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Runs one resolved scenario instead of the executor (tests feed summaries through it). */
   readonly run?: (scenario: ResolvedScenario) => Promise<{ readonly summary: ScenarioSummary }>;
-  /** Called once before the first run with every scenario of the study (e.g. to start them all in one pool). */
-  readonly onPlanned?: (scenarios: readonly ResolvedScenario[]) => void;
   /** Called after each evaluation with its place in the whole study. */
   readonly onEvaluation?: (evaluation: { done: number; total: number; parameter?: string; point: RangePoint | 'default'; valueText: string; target: string; verdict: TargetVerdict }) => void;
 }
@@ -303,9 +309,8 @@ interface CheckFile {
 }
 
 /** Calibrated kernel and node parameters, or the named ones (any parameter of the models), checked. */
-export function sweptParameters(modelsDir: string, names: { kernel: string; node: string }, only?: readonly string[]): ModelParameter[] {
-  const models = loadLaunchModels(modelsDir, { ...names, runtime: 'containerd-idmap' });
-  const all = allParameters(models);
+export function sweptParameters(catalog: ModelCatalog, names: { kernel: string; node: string }, only?: readonly string[]): ModelParameter[] {
+  const all = [...modelParameters(catalog, names).values()];
   const wanted = (only ?? []).flatMap((entry) => entry.split(',')).map((name) => name.trim()).filter((name) => name !== '');
   if (wanted.length === 0) return all.filter((p) => p.calibrated);
   return wanted.map((name) => {
@@ -320,11 +325,11 @@ export function sweptParameters(modelsDir: string, names: { kernel: string; node
 
 /** Loads every check scenario (default and per trial) before running any, then runs and evaluates them. */
 export async function runSensitivity(options: SensitivityRunOptions = {}): Promise<SensitivityStudy> {
-  const modelsDir = options.modelsDir ?? MODELS_ROOT;
+  const catalog = options.catalog ?? newCatalog();
   const seeds = options.seeds ?? 1;
-  const parameters = sweptParameters(modelsDir, { kernel: options.kernel ?? 'linux-6.12', node: options.node ?? 'k8s-node' }, options.parameters);
+  const parameters = sweptParameters(catalog, { kernel: options.kernel ?? LAUNCH_DEFAULTS.kernel, node: options.node ?? LAUNCH_DEFAULTS.node }, options.parameters);
   const points = options.points ?? ['low', 'high'];
-  const load = (file: string, set: readonly string[] = []): ResolvedScenario => loadScenario(file, { set, seeds, modelsDir });
+  const load = (file: string, set: readonly string[] = []): ResolvedScenario => loadScenario(file, { set, seeds, catalog });
 
   const checkFiles: CheckFile[] = [];
   const defaultScenarios: ResolvedScenario[] = [];
@@ -351,8 +356,7 @@ export async function runSensitivity(options: SensitivityRunOptions = {}): Promi
     }
   }
 
-  options.onPlanned?.([...defaultScenarios, ...planned.flatMap((trial) => trial.scenarios.map((entry) => entry.scenario))]);
-  const run = options.run ?? ((scenario: ResolvedScenario) => runScenario(scenario, { modelsDir }));
+  const run = options.run ?? startScenarios([...defaultScenarios, ...planned.flatMap((trial) => trial.scenarios.map((entry) => entry.scenario))], { executor: options.executor, onProgress: options.onProgress });
   const total = checkFiles.length + planned.reduce((sum, trial) => sum + trial.scenarios.length, 0);
   let done = 0;
   const evaluate = async (scenario: ResolvedScenario): Promise<CheckRow[]> => evaluateExpectations(scenario, (await run(scenario)).summary);

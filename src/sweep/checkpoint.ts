@@ -15,10 +15,10 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunOutput } from '../analysis/summarize.js';
+import type { RunOutput } from '../analysis/summary.js';
 import { InputError } from '../input/errors.js';
 import type { ResolvedScenario } from '../scenario/types.js';
-import { decodeJson, encodeJson } from './json-codec.js';
+import { decodeJson, encodeJson } from '../input/json-codec.js';
 import { scenarioHash } from './identity.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.jsonl';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ResolvedScenario } from '../scenario/types.js';
-import { canonicalJson } from './json-codec.js';
+import { canonicalJson } from '../input/json-codec.js';
 
 /** sha256 (hex) of the resolved scenario without its file path. */
 export function scenarioHash(scenario: ResolvedScenario): string {

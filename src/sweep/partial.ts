@@ -11,12 +11,12 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PointRuns } from '../analysis/summarize.js';
+import type { PointRuns } from '../analysis/summary.js';
 import { InputError } from '../input/errors.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { scenarioHash } from './identity.js';
-import { decodeJson, encodeJson } from './json-codec.js';
+import { decodeJson, encodeJson } from '../input/json-codec.js';
 import { shardHasPoint, type Shard } from './shard.js';
 
 export interface PartialResult {

@@ -113,3 +113,22 @@ function checkedShard(index: number, count: number, source: string): Shard {
   }
   return { index, count };
 }
+
+/**
+ * The shard to run: `--shard I/N` when given; otherwise the one a scheduler
+ * set in the environment (Kubernetes Indexed Job, Slurm array), if any.
+ * `requireEnvironment` (`--shard-from-env`) makes a missing one an error.
+ */
+export function resolveShard(flags: { readonly shard?: string; readonly requireEnvironment?: boolean }, env: ShardEnvironment): Shard | undefined {
+  if (flags.shard !== undefined) return parseShard(flags.shard);
+  const fromEnvironment = shardFromEnvironment(env);
+  if (fromEnvironment === undefined && flags.requireEnvironment === true) {
+    throw new InputError('--shard-from-env found no shard in the environment', {
+      file: '--shard-from-env',
+      expected: 'JOB_COMPLETION_INDEX with LOCKSIM_SHARD_COUNT (Kubernetes Indexed Job), or SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (Slurm array)',
+      found: 'none of them',
+      hint: 'Run inside an Indexed Job or a job array, or pass --shard I/N.',
+    });
+  }
+  return fromEnvironment;
+}

@@ -1,36 +1,22 @@
 /**
- * The body of one pool thread: runs one (point, seed) and hands back the
- * plain RunOutput. The sweep's points arrive once, as workerData, so a task
- * is two small values and only the result crosses the thread boundary.
- * Failures come back as data (task-errors.ts) so their class survives.
+ * The body of one pool thread: runs one (point, seed) task and hands back the
+ * plain RunOutput. A task carries its point and the models it runs on, so
+ * the thread reads no files; topologies it builds are kept for its later
+ * tasks (keyed by model content hash). Failures come back as data
+ * (task-errors.ts) so their class survives.
  */
-import { workerData } from 'node:worker_threads';
-import { newRunCache, runPoint, type RunOptions } from '../pipeline.js';
-import type { RunOutput } from '../analysis/summarize.js';
-import type { RunPoint } from '../scenario/types.js';
+import { newBuildCache } from '../workloads/kind.js';
+import { runTask, type RunTask } from './run-task.js';
+import type { RunOutput } from '../analysis/summary.js';
 import { serializeError, type SerializedError } from './task-errors.js';
-
-export interface WorkerSetup {
-  readonly points: readonly RunPoint[];
-  readonly modelsDir?: string;
-  readonly limits?: RunOptions['limits'];
-}
-
-export interface SweepTask {
-  /** Position in WorkerSetup.points. */
-  readonly slot: number;
-  readonly seed: string;
-}
 
 export type SweepTaskResult = { readonly ok: true; readonly machine: string; readonly output: RunOutput } | { readonly ok: false; readonly error: SerializedError };
 
-const setup = workerData as WorkerSetup;
-// Per thread: a thread runs many points of the same machines and kernel/node/runtime.
-const cache = newRunCache();
+const cache = newBuildCache();
 
-export default function runSweepTask(task: SweepTask): SweepTaskResult {
+export default function runSweepTask(task: RunTask): SweepTaskResult {
   try {
-    const { machine, output } = runPoint(setup.points[task.slot], task.seed, { modelsDir: setup.modelsDir, limits: setup.limits }, cache);
+    const { machine, output } = runTask(task, cache);
     return { ok: true, machine, output };
   } catch (error) {
     return { ok: false, error: serializeError(error) };

@@ -8,10 +8,10 @@
  * consistent, cost tables of the right size. Each problem is one InputError
  * naming file, line and field.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError, type InputErrorDetail } from '../input/errors.js';
+import { ModelCatalog, findRepoRoot } from '../input/catalog.js';
 import { didYouMean } from '../input/did-you-mean.js';
 import { errorAt, loadDocument, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { validate } from '../input/schema.js';
@@ -30,43 +30,11 @@ import {
 } from './schema.js';
 import type { Topology } from './topology.js';
 
-/** Walks up from `start` to the first directory holding package.json (the repository root). */
-function findRepoRoot(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url))) ?? process.cwd();
-
-/** models/machines under the repository root. */
-export const DEFAULT_MODELS_DIR = join(REPO_ROOT, 'models', 'machines');
-
-const MODEL_EXTENSIONS = ['.yaml', '.yml', '.json'];
-
 export type MachineSpec = string | { family: string; variant?: VariantSpec };
-
-const cache = new Map<string, { stamp: string; model: MachineModel }>();
 
 /** Loads one model file (a family, or a variant of a family in the same directory). */
 export function loadMachineModel(file: string): MachineModel {
-  const absolute = resolve(file);
-  let stamp: string;
-  try {
-    const stat = statSync(absolute);
-    stamp = `${stat.mtimeMs}/${stat.size}`;
-  } catch {
-    stamp = 'missing';
-  }
-  const cached = cache.get(absolute);
-  if (cached !== undefined && cached.stamp === stamp) return cached.model;
-  const model = loadUncached(file, []);
-  cache.set(absolute, { stamp, model });
-  return model;
+  return loadUncached(file, []);
 }
 
 function loadUncached(file: string, chain: readonly string[]): MachineModel {
@@ -87,10 +55,11 @@ function loadUncached(file: string, chain: readonly string[]): MachineModel {
     const variantFile = validate(MachineVariantFileSchema, value, document);
     checkName(variantFile.name);
     const dir = dirname(resolve(file));
-    const baseFile = findModelFile(dir, variantFile.variantOf);
+    const siblings = new ModelCatalog(dirname(dir), { machines: dir });
+    const baseFile = siblings.find('machines', variantFile.variantOf);
     if (baseFile === undefined) {
-      const known = modelFiles(dir).map((f) => basename(f, extname(f)));
-      fail(['variantOf'], `unknown machine family "${variantFile.variantOf}"`, {
+      const known = siblings.names('machines');
+      fail(['variantOf'], `unknown machine family \`${variantFile.variantOf}\``, {
         expected: `a family defined in ${dir}`,
         found: `"${variantFile.variantOf}"`,
         hint: didYouMean(variantFile.variantOf, known) ?? `Known families: ${known.join(', ')}.`,
@@ -260,32 +229,9 @@ function resolveDataPath(root: string, path: string): string {
   return isAbsolute(path) ? path : join(root, path);
 }
 
-function modelFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    throw new InputError('cannot read the models directory', { file: dir, expected: 'a directory of machine model files' });
-  }
-  return names
-    .filter((n) => MODEL_EXTENSIONS.includes(extname(n)) && !n.startsWith('.'))
-    .sort()
-    .map((n) => join(dir, n));
-}
-
-function findModelFile(dir: string, family: string): string | undefined {
-  for (const extension of MODEL_EXTENSIONS) {
-    const candidate = join(dir, `${family}${extension}`);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/** Every model in `modelsDir`, sorted by name. */
-export function listMachineModels(modelsDir: string = DEFAULT_MODELS_DIR): MachineModel[] {
-  return modelFiles(modelsDir)
-    .map((f) => loadMachineModel(f))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** Every model in the catalog's machines/, sorted by name. */
+export function listMachineModels(catalog: ModelCatalog = new ModelCatalog()): MachineModel[] {
+  return catalog.names('machines').map((name) => findMachineModel(name, catalog));
 }
 
 const SUFFIXES = ['ht-off', 'smt-off', 'one-socket', 'socket0', 'socket1', 'home0', 'home1'];
@@ -315,22 +261,13 @@ export function parseMachineSpec(spec: MachineSpec): { family: string; variant: 
 }
 
 /** The model of one family by name; an unknown family is an InputError with a did-you-mean over the known names. */
-export function findMachineModel(family: string, modelsDir: string = DEFAULT_MODELS_DIR): MachineModel {
-  const file = findModelFile(modelsDir, family);
-  if (file === undefined) {
-    const known = modelFiles(modelsDir).map((f) => basename(f, extname(f)));
-    throw new InputError(`unknown machine family "${family}"`, {
-      path: 'machine',
-      expected: `one of ${known.join(', ')}`,
-      found: `"${family}"`,
-      hint: didYouMean(family, known),
-    });
-  }
-  return loadMachineModel(file);
+export function findMachineModel(family: string, catalog: ModelCatalog = new ModelCatalog()): MachineModel {
+  const file = catalog.file('machines', family, 'machine');
+  return catalog.memo(`machine:${family}`, () => loadMachineModel(file));
 }
 
 /** A spec to a frozen Topology; an unknown family is an InputError with a did-you-mean. */
-export function resolveMachine(spec: MachineSpec, modelsDir: string = DEFAULT_MODELS_DIR): Topology {
+export function resolveMachine(spec: MachineSpec, catalog: ModelCatalog = new ModelCatalog()): Topology {
   const { family, variant } = parseMachineSpec(spec);
-  return buildTopology(findMachineModel(family, modelsDir), variant);
+  return buildTopology(findMachineModel(family, catalog), variant);
 }

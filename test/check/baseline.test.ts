@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baselinePath, compareBaseline, describeDiff, formatBaseline, baselineFromSummary, parseBaseline, readBaseline, writeBaseline } from '../../src/check/baseline.js';
 import { InputError } from '../../src/input/errors.js';
-import { loadScenarioText } from '../../src/scenario/load.js';
+import { loadScenarioText } from '../../src/pipeline.js';
 import { summaryOf } from './support.js';
 
 const TEXT = `name: drift

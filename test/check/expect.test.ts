@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateExpectations, formatValue, holds, rowsHold } from '../../src/check/expect.js';
-import { loadScenarioText } from '../../src/scenario/load.js';
+import { loadScenarioText } from '../../src/pipeline.js';
 import { summaryOf } from './support.js';
 
 const SCENARIO = loadScenarioText(

@@ -70,12 +70,12 @@ describe('handlers raise InputError before simulating', () => {
   it('a --set value of the wrong type', () => expectInputError(run({ set: ['containers=many'] }), /^--set: containers: invalid value/));
   it('an output directory that cannot be written', () => expectInputError(run({ out: join(fileInTheWay, 'report') }), /^--out: .*output directory/));
   it('a bad job count', () => expectInputError(run({ jobs: 0 }), /^--jobs: invalid job count/));
-  it('an unknown machine to compare', () => expectInputError(() => checkMachineNames(['r5.metal', 'r9.metal'], '--machines'), /^--machines: unknown machine family "r9.metal"/));
+  it('an unknown machine to compare', () => expectInputError(() => checkMachineNames(['r5.metal', 'r9.metal'], '--machines'), /^--machines: unknown machine family `r9.metal`/));
   it('a report directory without results', () => expectInputError(() => executeReport(root, {}, recordingContext()), /resolved\.json/));
   it('an unknown runtime to plan', () => expectInputError(() => executePlan(plan({ runtime: 'podman' }), recordingContext()), /^--runtime: unknown runtime "podman"/));
   it('a bad plan deadline', () => expectInputError(() => executePlan(plan({ deadline: 'soon' }), recordingContext()), /^--deadline/));
   it('a zero plan deadline', () => expectInputError(() => executePlan(plan({ deadline: '0 s' }), recordingContext()), /^--deadline: invalid --deadline/));
-  it('an unknown family to plan', () => expectInputError(() => executePlan(plan({ machines: 'r5.metal,x1.metal' }), recordingContext()), /^--machines: unknown machine family "x1.metal"/));
+  it('an unknown family to plan', () => expectInputError(() => executePlan(plan({ machines: 'r5.metal,x1.metal' }), recordingContext()), /^--machines: unknown machine family `x1.metal`/));
   it('a plan concurrency of zero', () => expectInputError(() => executePlan(plan({ containers: 0 }), recordingContext()), /^--containers/));
 });
 

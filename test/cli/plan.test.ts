@@ -3,7 +3,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costPer1000Launches, executePlan, planLadder, planPointSpec, planScenario, rankPlan, type PlanOptions, type PlanRow } from '../../src/cli/commands/plan.js';
+import { executePlan } from '../../src/cli/commands/plan.js';
+import { costPer1000Launches, planLadder, planScenario, rankPlan, type PlanOptions, type PlanRow } from '../../src/study/plan.js';
+import type { LaunchPointSpec } from '../../src/workloads/launch/index.js';
 import { recordingContext } from './support.js';
 
 const options: PlanOptions = { containers: 100, layers: 50, runtime: 'containerd-idmap', deadlineNs: 30e9, machines: ['r5.metal'], seeds: 3, maxConcurrency: 400 };
@@ -21,13 +23,13 @@ describe('plan arithmetic', () => {
   });
 
   it('builds launch points with fixed layers, the default models and the deadline', () => {
-    const spec = planPointSpec('m7a.24xlarge', 150, { ...options, deadlineNs: 45e9 });
+    const spec = planScenario('m7a.24xlarge', [150], { ...options, deadlineNs: 45e9 }).points[0].spec as LaunchPointSpec;
     expect(spec).toMatchObject({ kind: 'launch', machine: 'm7a.24xlarge', kernel: 'linux-6.12', node: 'k8s-node', containers: 150, layers: { kind: 'fixed', value: 50 } });
     expect(spec.arrival).toEqual({ kind: 'staggered', overNs: 2e9 });
     expect(spec.deadlines).toEqual({ launchNs: 45e9, runtimeRequestNs: 120e9, nodeHealthCheckNs: 30e9 });
     expect(spec.horizonNs).toBe(180e9);
     const scenario = planScenario('r5.metal', [20, 50], options);
-    expect(scenario.points.map((p) => p.index)).toEqual([20, 50]);
+    expect(scenario.points.map((p) => (p.spec as LaunchPointSpec).containers)).toEqual([20, 50]);
     expect(scenario.seeds).toEqual(['1', '2', '3']);
   });
 

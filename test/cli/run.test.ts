@@ -51,7 +51,7 @@ describe('locksim run on a tiny launch scenario', () => {
 
   it('records the resolved scenario, version and command in resolved.json', async () => {
     const resolved = JSON.parse(await readFile(join(out, 'resolved.json'), 'utf8'));
-    expect(Object.keys(resolved)).toEqual(['locksim', 'name', 'description', 'file', 'kind', 'seeds', 'points', 'expectations', 'source']);
+    expect(Object.keys(resolved)).toEqual(['locksim', 'name', 'description', 'file', 'kind', 'seeds', 'points', 'expectations', 'source', 'models']);
     expect(resolved.locksim.command).toBe(`locksim run ${TINY_LAUNCH}`);
     expect(resolved.seeds).toEqual(['1', '2']);
     expect(resolved.points).toHaveLength(4);

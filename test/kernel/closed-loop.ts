@@ -5,13 +5,15 @@
  */
 import { CpuState } from '../../src/coherence/cpu-state.js';
 import { Simulation, type ProcessBody } from '../../src/engine/index.js';
-import type { ExclusiveSpinlock, KernelContext, LockProbePayload } from '../../src/kernel/index.js';
+import type { ExclusiveSpinlock, KernelContext, LockStats } from '../../src/kernel/index.js';
+import { ListeningStats } from '../support/listening-stats.js';
 import type { Topology } from '../../src/topology/topology.js';
 
 export interface ClosedLoopOptions {
   topology: Topology;
   cpus: readonly number[];
-  makeLock: (context: KernelContext) => ExclusiveSpinlock;
+  /** Builds the lock; it must report to `stats`. */
+  makeLock: (context: KernelContext, stats: LockStats) => ExclusiveSpinlock;
   meanThinkNs: number;
   meanHoldNs: number;
   /** 'exponential' or 'fixed' times. */
@@ -38,22 +40,23 @@ export interface ClosedLoopResult {
 export function runClosedLoop(options: ClosedLoopOptions): ClosedLoopResult {
   const sim = new Simulation({ seed: options.seed ?? 1 });
   const context: KernelContext = { sim, topology: options.topology, cpuState: new CpuState(options.topology) };
-  const lock = options.makeLock(context);
+  const stats = new ListeningStats();
+  const lock = options.makeLock(context, stats);
   const warmupNs = options.warmupNs ?? options.durationNs / 10;
   const violations: string[] = [];
   let holder = -1;
   const requestOrder: number[] = [];
   const acquireOrder: number[] = [];
-  sim.probes.on<LockProbePayload>(`lock/${lock.name}/acquired`, (p) => {
+  stats.on('acquired', (p) => {
     if (holder !== -1) violations.push(`t=${p.timeNs}: cpu ${p.cpu} acquired while cpu ${holder} holds`);
     holder = p.cpu;
     if (options.recordOrder) acquireOrder.push(p.cpu);
   });
-  sim.probes.on<LockProbePayload>(`lock/${lock.name}/released`, (p) => {
+  stats.on('released', (p) => {
     if (holder !== p.cpu) violations.push(`t=${p.timeNs}: cpu ${p.cpu} released but holder is ${holder}`);
     holder = -1;
   });
-  if (options.recordOrder) sim.probes.on<LockProbePayload>(`lock/${lock.name}/requested`, (p) => requestOrder.push(p.cpu));
+  if (options.recordOrder) stats.on('requested', (p) => requestOrder.push(p.cpu));
 
   let completed = 0;
   let waitSum = 0;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CpuState } from '../../src/coherence/cpu-state.js';
 import { Simulation, type ProcessBody } from '../../src/engine/index.js';
-import { QSpinlock, type KernelContext, type LockProbePayload } from '../../src/kernel/index.js';
+import { QSpinlock, type KernelContext } from '../../src/kernel/index.js';
+import { ListeningStats } from '../support/listening-stats.js';
 import { meshTopology } from '../support/test-topology.js';
 
 /**
@@ -20,10 +21,11 @@ describe('golden trace', () => {
     });
     const sim = new Simulation({ seed: 1 });
     const context: KernelContext = { sim, topology, cpuState: new CpuState(topology) };
-    const lock = new QSpinlock(context, 'global');
+    const stats = new ListeningStats();
+    const lock = new QSpinlock(context, 'global', { stats });
     const lines: string[] = [];
-    for (const event of ['requested', 'acquired', 'released', 'handoff']) {
-      sim.probes.on<LockProbePayload>(`lock/global/${event}`, (p) => {
+    for (const event of ['requested', 'acquired', 'released', 'handoff'] as const) {
+      stats.on(event, (p) => {
         const detail =
           p.waitNs !== undefined ? `wait ${p.waitNs} ns`
           : p.holdNs !== undefined ? `hold ${p.holdNs} ns`

@@ -26,9 +26,9 @@ describe('LogHistogram', () => {
 describe('LockStats', () => {
   it('records every wait and hold in its distributions', () => {
     const stats = new LockStats();
-    stats.recordAcquire(0, false);
-    stats.recordAcquire(5000, true);
-    stats.recordRelease(2000);
+    stats.acquired(0, 0, 'exclusive', 0, false);
+    stats.acquired(1, 5000, 'exclusive', 5000, true);
+    stats.released(1, 7000, 'exclusive', 2000);
     expect(stats.waitHistogram.total).toBe(2);
     expect(stats.holdHistogram.total).toBe(1);
     expect(stats.waitHistogram.quantile(1)).toBeGreaterThan(4000);

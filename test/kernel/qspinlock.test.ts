@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CpuState } from '../../src/coherence/cpu-state.js';
 import { Simulation, type ProcessBody } from '../../src/engine/index.js';
-import { QSpinlock, type KernelContext, type LockProbePayload } from '../../src/kernel/index.js';
+import { QSpinlock, type KernelContext } from '../../src/kernel/index.js';
+import { ListeningStats } from '../support/listening-stats.js';
 import { machineRepairmanMva } from '../../src/validation/closed-forms.js';
 import { meshTopology, uniformZeroTopology } from '../support/test-topology.js';
 import { range, runClosedLoop } from './closed-loop.js';
@@ -14,7 +15,7 @@ const mesh = meshTopology({
 describe('QSpinlock', () => {
   it('never has two holders and serves waiters in request order (random workload, 32 CPUs)', () => {
     const result = runClosedLoop({
-      topology: mesh, cpus: range(32), makeLock: (c) => new QSpinlock(c, 'q'),
+      topology: mesh, cpus: range(32), makeLock: (c, stats) => new QSpinlock(c, 'q', { stats }),
       meanThinkNs: 500, meanHoldNs: 80, times: 'exponential', durationNs: 2e6, seed: 7, recordOrder: true,
     });
     expect(result.safetyViolations).toEqual([]);
@@ -30,7 +31,7 @@ describe('QSpinlock', () => {
     const thinkNs = 2000;
     const holdNs = 400;
     const result = runClosedLoop({
-      topology: uniformZeroTopology(customers), cpus: range(customers), makeLock: (c) => new QSpinlock(c, 'q'),
+      topology: uniformZeroTopology(customers), cpus: range(customers), makeLock: (c, stats) => new QSpinlock(c, 'q', { stats }),
       meanThinkNs: thinkNs, meanHoldNs: holdNs, times: 'exponential', durationNs: 1.5e8, seed: 3,
     });
     const mva = machineRepairmanMva(customers, thinkNs, holdNs);
@@ -45,9 +46,8 @@ describe('QSpinlock', () => {
   it('an uncontended lock costs one line transfer; a handoff one more, queued at the home', () => {
     const sim = new Simulation({ seed: 1 });
     const context: KernelContext = { sim, topology: mesh, cpuState: new CpuState(mesh) };
-    const lock = new QSpinlock(context, 'q');
     const acquired: [number, number][] = [];
-    sim.probes.on<LockProbePayload>('lock/q/acquired', (p) => acquired.push([p.cpu, p.timeNs]));
+    const lock = new QSpinlock(context, 'q', { stats: new ListeningStats().on('acquired', (p) => acquired.push([p.cpu, p.timeNs])) });
     function* user(cpu: number, startNs: number, holdNs: number): ProcessBody {
       yield sim.timeout(startNs);
       yield* lock.lock(cpu);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CpuState } from '../../src/coherence/cpu-state.js';
 import { Simulation, ms, us, type ProcessBody } from '../../src/engine/index.js';
-import { RwSemaphore, type KernelContext, type LockProbePayload, type RwSemaphoreOptions } from '../../src/kernel/index.js';
+import { RwSemaphore, type KernelContext, type RwSemaphoreOptions } from '../../src/kernel/index.js';
+import { ListeningStats } from '../support/listening-stats.js';
 import { meshTopology } from '../support/test-topology.js';
 
 const mesh = meshTopology({
@@ -12,24 +13,25 @@ const mesh = meshTopology({
 function setup(options: Partial<RwSemaphoreOptions> = {}, seed: number | string = 1) {
   const sim = new Simulation({ seed });
   const context: KernelContext = { sim, topology: mesh, cpuState: new CpuState(mesh) };
-  const sem = new RwSemaphore(context, 'namespace_sem', { wakeupNs: us(5), maxSpinNs: us(20), ...options });
-  return { sim, context, sem };
+  const stats = new ListeningStats();
+  const sem = new RwSemaphore(context, 'namespace_sem', { wakeupNs: us(5), maxSpinNs: us(20), stats, ...options });
+  return { sim, context, sem, stats };
 }
 
 describe('RwSemaphore', () => {
   it('never lets a writer in with readers or another writer, and every request completes (random workload)', () => {
-    const { sim, context, sem } = setup({}, 'rw-safety');
+    const { sim, context, sem, stats } = setup({}, 'rw-safety');
     const rng = sim.random.stream('test');
     let writer = -1;
     let readers = 0;
     const violations: string[] = [];
-    sim.probes.on<LockProbePayload>('lock/namespace_sem/acquired', (p) => {
+    stats.on('acquired', (p) => {
       if (p.mode === 'write' && (writer >= 0 || readers > 0)) violations.push(`${p.timeNs}: writer ${p.cpu} with writer ${writer}, ${readers} readers`);
       if (p.mode === 'read' && writer >= 0) violations.push(`${p.timeNs}: reader ${p.cpu} with writer ${writer}`);
       if (p.mode === 'write') writer = p.cpu;
       else readers++;
     });
-    sim.probes.on<LockProbePayload>('lock/namespace_sem/released', (p) => {
+    stats.on('released', (p) => {
       if (p.mode === 'write') writer = -1;
       else readers--;
     });
@@ -90,9 +92,9 @@ describe('RwSemaphore', () => {
   });
 
   it('a reader arriving while a writer waits queues behind the writer', () => {
-    const { sim, sem } = setup();
+    const { sim, sem, stats } = setup();
     const order: string[] = [];
-    sim.probes.on<LockProbePayload>('lock/namespace_sem/acquired', (p) => order.push(`${p.mode}${p.cpu}`));
+    stats.on('acquired', (p) => order.push(`${p.mode}${p.cpu}`));
     function* reader(cpu: number, startNs: number, holdNs: number): ProcessBody {
       yield sim.timeout(startNs);
       yield* sem.downRead(cpu);

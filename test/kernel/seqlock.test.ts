@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CpuState } from '../../src/coherence/cpu-state.js';
 import { Simulation, type ProcessBody } from '../../src/engine/index.js';
-import { SeqLock, type KernelContext, type LockProbePayload } from '../../src/kernel/index.js';
+import { SeqLock, type KernelContext } from '../../src/kernel/index.js';
+import { ListeningStats } from '../support/listening-stats.js';
 import { meshTopology } from '../support/test-topology.js';
 
 const mesh = meshTopology({
@@ -12,7 +13,8 @@ const mesh = meshTopology({
 function setup(seed: number | string = 1) {
   const sim = new Simulation({ seed });
   const context: KernelContext = { sim, topology: mesh, cpuState: new CpuState(mesh) };
-  return { sim, context, lock: new SeqLock(context, 'mount_lock') };
+  const stats = new ListeningStats();
+  return { sim, context, stats, lock: new SeqLock(context, 'mount_lock', { stats }) };
 }
 
 describe('SeqLock', () => {
@@ -127,9 +129,9 @@ describe('SeqLock', () => {
   });
 
   it('exclusive readers take the spinlock without moving the count', () => {
-    const { sim, lock } = setup();
+    const { sim, lock, stats } = setup();
     const probes: string[] = [];
-    sim.probes.on<LockProbePayload>('lock/mount_lock/acquired', (p) => probes.push(`acq ${p.cpu}`));
+    stats.on('acquired', (p) => probes.push(`acq ${p.cpu}`));
     sim.process((function* (): ProcessBody {
       yield* lock.lockExclusive(4);
       expect(lock.sequence).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QSpinlock, TasSpinlock, TicketSpinlock, type ExclusiveSpinlock, type KernelContext } from '../../src/kernel/index.js';
+import { QSpinlock, TasSpinlock, TicketSpinlock, type ExclusiveSpinlock, type KernelContext, type LockStats } from '../../src/kernel/index.js';
 import { meshTopology } from '../support/test-topology.js';
 import { range, runClosedLoop } from './closed-loop.js';
 
@@ -8,7 +8,7 @@ const mesh48 = meshTopology({
   readNs: 15, homeServiceNs: 30, smtSlowdown: 1,
 });
 
-function throughputCurve(makeLock: (c: KernelContext) => ExclusiveSpinlock, cores: number[]): number[] {
+function throughputCurve(makeLock: (c: KernelContext, stats: LockStats) => ExclusiveSpinlock, cores: number[]): number[] {
   return cores.map(
     (n) =>
       runClosedLoop({
@@ -20,7 +20,7 @@ function throughputCurve(makeLock: (c: KernelContext) => ExclusiveSpinlock, core
 describe('TicketSpinlock', () => {
   it('is safe and FIFO under a random workload', () => {
     const result = runClosedLoop({
-      topology: mesh48, cpus: range(24), makeLock: (c) => new TicketSpinlock(c, 't'),
+      topology: mesh48, cpus: range(24), makeLock: (c, stats) => new TicketSpinlock(c, 't', { stats }),
       meanThinkNs: 1000, meanHoldNs: 100, times: 'exponential', durationNs: 1e6, seed: 5, recordOrder: true,
     });
     expect(result.safetyViolations).toEqual([]);
@@ -29,8 +29,8 @@ describe('TicketSpinlock', () => {
 
   it('collapses as cores grow (Boyd-Wickizer) while the qspinlock holds its peak', () => {
     const cores = [2, 4, 8, 12, 16, 24, 32, 48];
-    const ticket = throughputCurve((c) => new TicketSpinlock(c, 'lock'), cores);
-    const mcs = throughputCurve((c) => new QSpinlock(c, 'lock'), cores);
+    const ticket = throughputCurve((c, stats) => new TicketSpinlock(c, 'lock', { stats }), cores);
+    const mcs = throughputCurve((c, stats) => new QSpinlock(c, 'lock', { stats }), cores);
     const ticketPeak = Math.max(...ticket);
     const peakAt = ticket.indexOf(ticketPeak);
     // Rises, peaks inside the range, then falls well below the peak.
@@ -49,7 +49,7 @@ describe('TasSpinlock', () => {
   for (const mode of ['tas', 'ttas'] as const) {
     it(`${mode}: never two holders; unfair (not FIFO) under contention`, () => {
       const result = runClosedLoop({
-        topology: mesh48, cpus: range(16), makeLock: (c) => new TasSpinlock(c, 'l', { mode }),
+        topology: mesh48, cpus: range(16), makeLock: (c, stats) => new TasSpinlock(c, 'l', { mode, stats }),
         meanThinkNs: 200, meanHoldNs: 100, times: 'exponential', durationNs: 5e5, seed: 2, recordOrder: true,
       });
       expect(result.safetyViolations).toEqual([]);
@@ -60,7 +60,7 @@ describe('TasSpinlock', () => {
   it('tas pays every spinner\'s atomic at the home: slower than ttas with many spinners', () => {
     const run = (mode: 'tas' | 'ttas') =>
       runClosedLoop({
-        topology: mesh48, cpus: range(48), makeLock: (c) => new TasSpinlock(c, 'l', { mode }),
+        topology: mesh48, cpus: range(48), makeLock: (c, stats) => new TasSpinlock(c, 'l', { mode, stats }),
         meanThinkNs: 200, meanHoldNs: 100, times: 'fixed', durationNs: 5e5, seed: 2,
       }).throughputPerNs;
     expect(run('tas')).toBeLessThan(run('ttas'));
@@ -69,7 +69,7 @@ describe('TasSpinlock', () => {
   it('is deterministic for a seed', () => {
     const run = () =>
       runClosedLoop({
-        topology: mesh48, cpus: range(12), makeLock: (c) => new TasSpinlock(c, 'l'),
+        topology: mesh48, cpus: range(12), makeLock: (c, stats) => new TasSpinlock(c, 'l', { stats }),
         meanThinkNs: 300, meanHoldNs: 100, times: 'exponential', durationNs: 2e5, seed: 'same', recordOrder: true,
       }).acquireOrder;
     expect(run()).toEqual(run());

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, type ScenarioRun } from '../../src/pipeline.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/pipeline.js';
 import { rerenderReport, writeRunReport } from '../../src/report/write-run.js';
+import { launchResult } from '../../src/workloads/launch/index.js';
 import { reportCharts, reportData, resolvedDocument, resultsDocument, scenarioFromDocument, summaryCsv, type ResolvedDocument, type ResultsDocument } from '../../src/report/run-report.js';
 
 const TINY = 'test/cli/fixtures/tiny-launch.yaml';
@@ -43,7 +44,7 @@ describe('writeRunReport', () => {
   });
 
   it('merges the runs\' folded stacks per machine, in simulated ns', async () => {
-    const expected = run.points.flatMap((p) => p.runs).reduce((sum, r) => sum + (r.kind === 'launch' ? r.result.folded.reduce((s, f) => s + f.weight, 0) : 0), 0);
+    const expected = run.points.flatMap((p) => p.runs).reduce((sum, r) => sum + (r.kind === 'launch' ? launchResult(r).folded.reduce((s, f) => s + f.weight, 0) : 0), 0);
     const text = await readFile(join(dir, 'flamegraph-r5.metal.folded'), 'utf8');
     const total = text.trimEnd().split('\n').reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
     expect(Math.abs(total - expected) / expected).toBeLessThan(1e-6);
@@ -70,7 +71,7 @@ describe('report documents', () => {
     const full: ResultsDocument = roundTrip(resultsDocument(run, { version: 'v' }));
     const slim: ResultsDocument = roundTrip(resultsDocument(run, { version: 'v', budgetBytes: 1000 }));
     expect(slim.omitted).toHaveLength(1);
-    const samples = (doc: ResultsDocument) => doc.points.map((p) => p.runs.map((r) => (r.kind === 'launch' ? r.result.mountTable.samples.length : 0)));
+    const samples = (doc: ResultsDocument) => doc.points.map((p) => p.runs.map((r) => (r.kind === 'launch' ? launchResult(r).mountTable.samples.length : 0)));
     expect(samples(slim)[0].every((n) => n === 0)).toBe(true);
     expect(samples(slim)[1]).toEqual(samples(full)[1]);
     expect(reportCharts(reportData(resolved, slim))).toEqual(reportCharts(reportData(resolved, full)));

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/pipeline.js';
 import { runScenario } from '../../src/pipeline.js';
 import { evaluateExpectations, type CheckRow } from '../../src/check/expect.js';
 

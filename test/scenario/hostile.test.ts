@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/input/errors.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/pipeline.js';
 
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'scenarios');
 
@@ -38,8 +38,8 @@ const CASES: Record<string, [number | undefined, string | undefined, RegExp]> = 
   'billion-containers.yaml': [3, 'containers', /value too large.*<= 100000.*found 1000000000\).*at most 100000 containers/],
   'million-point-sweep.yaml': [6, 'sweep', /expands to 1200000 points \(200 containers x 100 layers x 3 placement x 20 deadlines\.launch\), over the limit of 10000 points.*Split the sweep/],
   'too-many-runs.yaml': [5, 'seeds', /12 points x 10000 seeds = 120000 runs, over the limit of 100000 runs.*fewer seeds/],
-  'unknown-family.yaml': [2, 'machine', /unknown machine family "r5\.metl".*Did you mean `r5\.metal`\?/],
-  'unknown-family-in-sweep.yaml': [8, 'sweep.machine[1]', /unknown machine family "m7a\.24xlarg".*Did you mean `m7a\.24xlarge`\?/],
+  'unknown-family.yaml': [2, 'machine', /unknown machine family `r5\.metl`.*Did you mean `r5\.metal`\?/],
+  'unknown-family-in-sweep.yaml': [8, 'sweep.machine[1]', /unknown machine family `m7a\.24xlarg`.*Did you mean `m7a\.24xlarge`\?/],
   'unknown-runtime.yaml': [3, 'runtime', /unknown runtime model `containerd-idmp`.*Did you mean `containerd-idmap`\?/],
   'bad-variant.yaml': [2, 'machine', /unknown machine variant "\+ht-of".*Did you mean `ht-off`\?/],
   'unknown-parameter.yaml': [6, 'parameters.ml_sectoin', /unknown model parameter `ml_sectoin`.*Did you mean `ml_section`\?/],

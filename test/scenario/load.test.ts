@@ -2,9 +2,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/input/errors.js';
-import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
-import type { LaunchPointSpec, PauseBenchPointSpec } from '../../src/scenario/types.js';
-import { ALL_MECHANISMS_ON } from '../../src/workload/mechanisms.js';
+import { loadScenario, loadScenarioText } from '../../src/pipeline.js';
+import type { LaunchPointSpec } from '../../src/workloads/launch/index.js';
+import type { PauseBenchPointSpec } from '../../src/workloads/pause-bench/index.js';
+import { ALL_MECHANISMS_ON } from '../../src/launch/index.js';
 import { DEFAULT_LIMITS } from '../../src/engine/index.js';
 import { errorOf } from '../support/input-error.js';
 
@@ -37,9 +38,11 @@ describe('loadScenario: a launch file', () => {
     expect(spec).toEqual({
       kind: 'launch',
       machine: 'r5.metal',
+      machineModel: expect.stringMatching(/^[0-9a-f]{16}$/),
       kernel: 'linux-6.12',
       node: 'k8s-node',
       runtime: 'containerd-idmap',
+      launchModels: expect.stringMatching(/^[0-9a-f]{16}$/),
       containers: 10,
       layers: { kind: 'fixed', value: 50 },
       arrival: { kind: 'staggered', overNs: 2e9 },
@@ -175,7 +178,7 @@ describe('loadScenario: --set overrides', () => {
     const bareNumber = errorOf(() => loadScenarioText(FIG3, 'fig3.yaml', { set: ['deadlines.launch=45'] }));
     expect(bareNumber.format()).toMatch(/^--set: deadlines\.launch: a bare number has no unit/);
     const family = errorOf(() => loadScenarioText(FIG3, 'fig3.yaml', { set: ['machine=r5.metl'] }));
-    expect(family.format()).toMatch(/^--set: machine: unknown machine family "r5\.metl".*Did you mean `r5\.metal`\?$/);
+    expect(family.format()).toMatch(/^--set: machine: unknown machine family `r5\.metl`.*Did you mean `r5\.metal`\?$/);
     const sweep = errorOf(() => loadScenarioText(FIG3, 'fig3.yaml', { set: ['sweep.containers=[10, 1e9]'] }));
     expect(sweep.detail).toMatchObject({ file: '--set', path: 'sweep.containers[1]', line: undefined });
     expect(errorOf(() => loadScenarioText(FIG3, 'fig3.yaml', { set: ['containers'] })).detail.expected).toMatch(/path=value/);
@@ -212,6 +215,7 @@ expect:
     expect(s.points[5].spec as PauseBenchPointSpec).toEqual({
       kind: 'pause-bench',
       machine: 'r5.metal+one-socket',
+      machineModel: expect.stringMatching(/^[0-9a-f]{16}$/),
       threads: 48,
       placement: 'compact',
       lock: 'ticket',

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/input/errors.js';
-import { loadScenarioText } from '../../src/scenario/load.js';
+import { loadScenarioText } from '../../src/pipeline.js';
 import { runScenario } from '../../src/pipeline.js';
 
 function loadsOrInputError(text: string, set: string[] = []): boolean {

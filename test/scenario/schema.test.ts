@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { INPUT_KINDS, jsonSchemaFor } from '../../src/input/emit-schemas.js';
-import { ScenarioFileSchema } from '../../src/scenario/schema.js';
+import { INPUT_KINDS, jsonSchemaFor } from '../../src/workloads/schemas.js';
+import { ScenarioFileSchema } from '../../src/workloads/registry.js';
 
 describe('scenario schema', () => {
   it('is registered for emission and the emitted file is up to date', () => {
     expect(INPUT_KINDS.scenario).toBe(ScenarioFileSchema);
     const emitted = readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'scenario.schema.json'), 'utf8');
-    expect(emitted, 'run `npx tsx src/input/emit-schemas.ts`').toBe(jsonSchemaFor('scenario', ScenarioFileSchema));
+    expect(emitted, 'run `npx tsx src/workloads/schemas.ts`').toBe(jsonSchemaFor('scenario', ScenarioFileSchema));
   });
 
   it('describes every field and closes every object', () => {

@@ -6,7 +6,8 @@ import type { Estimate, PointSummary, ScenarioSummary } from '../../src/analysis
 import { InputError } from '../../src/input/errors.js';
 import { ablationTable, baselineOverrides, contribution, largestPointRows, parseMechanismList, runAblation } from '../../src/study/ablation.js';
 import { ablationChartRows, ablationCsv, ablationTextTable, writeAblationReport } from '../../src/study/ablation-report.js';
-import { MECHANISM_NAMES } from '../../src/workload/mechanisms.js';
+import { MECHANISM_NAMES } from '../../src/launch/index.js';
+import type { LaunchPointSpec } from '../../src/workloads/launch/index.js';
 import type { ResolvedScenario } from '../../src/scenario/types.js';
 
 function estimate(mean: number): Estimate {
@@ -129,7 +130,7 @@ describe('runAblation', () => {
     const study = await runAblation(file, { run: fake, mechanisms: ['propagation', 'rcuHeldOpen'], set: ['mechanisms.rcuHeldOpen=false'] });
     expect(study.skipped).toEqual(['rcuHeldOpen']);
     expect(seen).toHaveLength(2);
-    const mechanisms = seen.map((s) => (s.points[0].spec.kind === 'launch' ? s.points[0].spec.mechanisms : undefined));
+    const mechanisms = seen.map((s) => (s.points[0].spec.kind === 'launch' ? (s.points[0].spec as LaunchPointSpec).mechanisms : undefined));
     // The file's perCpuSums: false is overridden: the baseline has everything on but what --set turned off.
     expect(mechanisms[0]).toMatchObject({ perCpuSums: true, propagation: true, rcuHeldOpen: false });
     expect(mechanisms[1]).toMatchObject({ perCpuSums: true, propagation: false, rcuHeldOpen: false });

@@ -17,7 +17,8 @@ import {
   type SensitivityInput,
   type TargetResult,
 } from '../../src/study/sensitivity.js';
-import { MODELS_ROOT } from '../../src/pipeline.js';
+import { newCatalog } from '../../src/pipeline.js';
+import type { LaunchPointSpec } from '../../src/workloads/launch/index.js';
 
 function row(expectation: string, passed: boolean, knownGap?: string): CheckRow {
   return { scenario: 'fake', expectation, expected: '', got: passed ? 'ok' : 'bad', passed, ...(knownGap === undefined ? {} : { knownGap }) };
@@ -149,11 +150,11 @@ describe('runSensitivity', () => {
   }
 
   it('sweeps calibrated kernel and node parameters by default, or the named ones', () => {
-    const all = sweptParameters(MODELS_ROOT, { kernel: 'linux-6.12', node: 'k8s-node' });
+    const all = sweptParameters(newCatalog(), { kernel: 'linux-6.12', node: 'k8s-node' });
     expect(all.length).toBeGreaterThan(5);
     expect(all.every((p) => p.calibrated)).toBe(true);
-    expect(sweptParameters(MODELS_ROOT, { kernel: 'linux-6.12', node: 'k8s-node' }, ['ml_section']).map((p) => p.name)).toEqual(['ml_section']);
-    expect(() => sweptParameters(MODELS_ROOT, { kernel: 'linux-6.12', node: 'k8s-node' }, ['ml_sectoin'])).toThrow(InputError);
+    expect(sweptParameters(newCatalog(), { kernel: 'linux-6.12', node: 'k8s-node' }, ['ml_section']).map((p) => p.name)).toEqual(['ml_section']);
+    expect(() => sweptParameters(newCatalog(), { kernel: 'linux-6.12', node: 'k8s-node' }, ['ml_sectoin'])).toThrow(InputError);
   });
 
   it('sets each value with --set, reuses the default at a range end, and runs pause_bench checks once', async () => {
@@ -186,7 +187,7 @@ describe('runSensitivity', () => {
     expect(seen.every((s) => s.seeds.length === 1)).toBe(true);
     const low = seen[2];
     expect(low.name).toBe('r10-time-breakdown');
-    expect(low.points.every((p) => p.spec.kind === 'launch' && p.spec.parameters.ml_section === 500)).toBe(true);
+    expect(low.points.every((p) => p.spec.kind === 'launch' && (p.spec as LaunchPointSpec).parameters.ml_section === 500)).toBe(true);
     expect(progress.at(-1)).toMatch(/^3\/3 ml_section 500 ns R10 /);
     expect(study.parameterFree).toEqual(['R8']);
     expect(study.table.targets).toEqual(['R8', 'R10']);

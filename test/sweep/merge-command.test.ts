@@ -8,7 +8,8 @@ import { executeMerge } from '../../src/cli/commands/merge.js';
 import { locksimVersion } from '../../src/cli/commands/run.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import { ensureWritableDir } from '../../src/report/atomic.js';
-import { runSweep } from '../../src/sweep/run-sweep.js';
+import { runShard } from '../../src/pipeline.js';
+import { writePartial } from '../../src/sweep/partial.js';
 import { launchScenario } from './tiny-scenario.js';
 
 const root = mkdtempSync(join(tmpdir(), 'locksim-merge-'));
@@ -28,7 +29,7 @@ describe('locksim merge', () => {
     for (let index = 0; index < 2; index++) {
       const dir = join(root, 'partials', `shard-${index}`);
       await ensureWritableDir(dir);
-      await runSweep(scenario, dir, { jobs: 1, shard: { index, count: 2 }, command });
+      await writePartial(dir, await runShard(scenario, { index, count: 2 }, { command }));
     }
     const mergedDir = join(root, 'merged');
     const context = quietContext();

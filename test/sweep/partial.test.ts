@@ -2,12 +2,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenario, runScenarioPoints } from '../../src/pipeline.js';
+import { completeRun, runScenario, runShard } from '../../src/pipeline.js';
 import { InputError } from '../../src/input/errors.js';
-import { decodeJson, encodeJson } from '../../src/sweep/json-codec.js';
+import { decodeJson, encodeJson } from '../../src/input/json-codec.js';
 import { scenarioHash } from '../../src/sweep/identity.js';
-import { findPartialFiles, mergePartials, mergeSweep, readPartial } from '../../src/sweep/partial.js';
-import { runSweep } from '../../src/sweep/run-sweep.js';
+import { findPartialFiles, mergePartials, mergeSweep, readPartial, writePartial } from '../../src/sweep/partial.js';
+import type { ResolvedScenario } from '../../src/scenario/types.js';
+
+/** Runs one shard and writes its partial into `dir`; returns the file. */
+async function shardTo(scenario: ResolvedScenario, dir: string, shard: { index: number; count: number }, command?: string): Promise<string> {
+  return writePartial(dir, await runShard(scenario, shard, { command }));
+}
 import { launchScenario } from './tiny-scenario.js';
 
 const scenario = launchScenario();
@@ -20,9 +25,7 @@ beforeAll(async () => {
   for (let index = 0; index < 3; index++) {
     const dir = join(root, `shard-${index}`);
     mkdirSync(dir);
-    const outcome = await runSweep(scenario, dir, { jobs: 1, shard: { index, count: 3 }, command: 'locksim run tiny.yaml' });
-    if (outcome.kind !== 'partial') throw new Error('expected a partial');
-    shardFiles.push(outcome.file);
+    shardFiles.push(await shardTo(scenario, dir, { index, count: 3 }, 'locksim run tiny.yaml'));
   }
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -36,7 +39,7 @@ describe('sharded sweeps', () => {
   });
 
   it('merge (0/3, 1/3, 2/3) into the bytes of a single run', async () => {
-    const single = runScenarioPoints(scenario);
+    const single = (await runScenario(scenario)).points;
     expect(JSON.stringify(mergePartials(shardFiles))).toBe(JSON.stringify(single));
     // Any order of inputs, directories searched recursively.
     expect(JSON.stringify(mergePartials([root]))).toBe(JSON.stringify(single));
@@ -45,8 +48,7 @@ describe('sharded sweeps', () => {
     expect(JSON.stringify(merged.scenario)).toBe(JSON.stringify(scenario));
     expect(merged.command).toBe('locksim run tiny.yaml');
     const { summary } = await runScenario(scenario);
-    const { summarizeScenario } = await import('../../src/analysis/summarize.js');
-    expect(JSON.stringify(summarizeScenario(merged.scenario.name, merged.scenario.seeds, merged.points))).toBe(JSON.stringify(summary));
+    expect(JSON.stringify(completeRun(merged.scenario, merged.points).summary)).toBe(JSON.stringify(summary));
   });
 
   it('name a missing shard', () => {
@@ -64,12 +66,12 @@ describe('sharded sweeps', () => {
   it('refuse partials of another scenario or another shard count', async () => {
     const otherDir = join(root, 'other');
     mkdirSync(otherDir);
-    const other = await runSweep(launchScenario([2, 3, 4, 5, 6], ['1']), otherDir, { jobs: 1, shard: { index: 1, count: 3 } });
-    expect(catchError(() => mergePartials([shardFiles[0], other.kind === 'partial' ? other.file : '', shardFiles[2]])).message).toMatch(/different scenarios/);
+    const other = await shardTo(launchScenario([2, 3, 4, 5, 6], ['1']), otherDir, { index: 1, count: 3 });
+    expect(catchError(() => mergePartials([shardFiles[0], other, shardFiles[2]])).message).toMatch(/different scenarios/);
     const halves = join(root, 'halves');
     mkdirSync(halves);
-    const half = await runSweep(scenario, halves, { jobs: 1, shard: { index: 1, count: 2 } });
-    expect(catchError(() => mergePartials([shardFiles[0], half.kind === 'partial' ? half.file : ''])).message).toMatch(/different numbers of shards/);
+    const half = await shardTo(scenario, halves, { index: 1, count: 2 });
+    expect(catchError(() => mergePartials([shardFiles[0], half])).message).toMatch(/different numbers of shards/);
   });
 
   it('refuse a partial that does not hold its points, or is not a partial', () => {

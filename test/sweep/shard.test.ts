@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/input/errors.js';
 import { parseShard, shardFromEnvironment, shardHasPoint } from '../../src/sweep/shard.js';
-import { resolveShard } from '../../src/sweep/run-sweep.js';
+import { resolveShard } from '../../src/sweep/shard.js';
 
 describe('parseShard', () => {
   it('reads I/N with I from 0', () => {

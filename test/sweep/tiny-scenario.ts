@@ -1,42 +1,42 @@
 /**
- * Tiny sweeps built in code (no scenario loader): a few launch points of
- * 2-6 containers x 3 layers on r5.metal, and a couple of pause_bench points,
+ * Tiny sweeps, resolved like any scenario file: a few launch points of 2-6
+ * containers x 3 layers on r5.metal, and a couple of pause_bench points,
  * each run in well under a second.
  */
-import { DEFAULT_LIMITS } from '../../src/engine/index.js';
-import { ALL_MECHANISMS_ON } from '../../src/workload/mechanisms.js';
-import type { ResolvedScenario, RunPoint } from '../../src/scenario/types.js';
+import { stringify } from 'yaml';
+import { loadScenarioText } from '../../src/pipeline.js';
+import type { ResolvedScenario } from '../../src/scenario/types.js';
 
 export function launchScenario(containers: readonly number[] = [2, 3, 4, 5, 6], seeds: readonly string[] = ['1', '2']): ResolvedScenario {
-  const points: RunPoint[] = containers.map((count, index) => ({
-    index,
-    coordinates: { containers: count, machine: 'r5.metal' },
-    spec: {
-      kind: 'launch',
-      machine: 'r5.metal',
-      kernel: 'linux-6.12',
-      node: 'k8s-node',
-      runtime: 'containerd-idmap',
-      containers: count,
-      layers: { kind: 'fixed', value: 3 },
-      arrival: { kind: 'staggered', overNs: 50e6 },
-      placement: 'spread',
-      deadlines: { launchNs: 30e9, runtimeRequestNs: 120e9, nodeHealthCheckNs: 30e9 },
-      horizonNs: 600e9,
-      mechanisms: ALL_MECHANISMS_ON,
-      parameters: {},
-      sampleEveryNs: 100e6,
-      limits: DEFAULT_LIMITS,
-    },
-  }));
-  return { name: 'tiny-launch', description: 'sweep test', file: 'test/sweep/tiny-scenario.ts', kind: 'launch', seeds, points, expectations: [], source: { name: 'tiny-launch', sweep: { containers } } };
+  const document = {
+    name: 'tiny-launch',
+    description: 'sweep test',
+    machine: 'r5.metal',
+    containers: containers[0],
+    layers: 3,
+    arrival: { kind: 'staggered', over: '50 ms' },
+    horizon: '600 s',
+    sampleEvery: '100 ms',
+    seeds: [...seeds],
+    sweep: { containers: [...containers], machine: ['r5.metal'] },
+  };
+  return loadScenarioText(stringify(document), 'test/sweep/tiny-scenario.ts');
 }
 
 export function pauseBenchScenario(threads: readonly number[] = [2, 4, 8]): ResolvedScenario {
-  const points: RunPoint[] = threads.map((count, index) => ({
-    index,
-    coordinates: { threads: count, machine: 'r5.metal' },
-    spec: { kind: 'pause-bench', machine: 'r5.metal', threads: count, placement: 'compact', lock: 'ticket', holdNs: 50, thinkNs: 200, durationNs: 200_000, limits: DEFAULT_LIMITS },
-  }));
-  return { name: 'tiny-pause', description: 'sweep test', file: 'test/sweep/tiny-scenario.ts', kind: 'pause-bench', seeds: ['7', '8'], points, expectations: [], source: { name: 'tiny-pause' } };
+  const document = {
+    name: 'tiny-pause',
+    description: 'sweep test',
+    kind: 'pause-bench',
+    machine: 'r5.metal',
+    threads: threads[0],
+    placement: 'compact',
+    lock: 'ticket',
+    hold: '50 ns',
+    think: '200 ns',
+    duration: '200 us',
+    seeds: ['7', '8'],
+    sweep: { threads: [...threads], machine: ['r5.metal'] },
+  };
+  return loadScenarioText(stringify(document), 'test/sweep/tiny-scenario.ts');
 }

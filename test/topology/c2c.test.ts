@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importC2cMatrix, parseC2cCsv, DEFAULT_MODELS_DIR } from '../../src/topology/index.js';
+import { importC2cMatrix, parseC2cCsv } from '../../src/topology/index.js';
+import { REPO_ROOT } from '../../src/input/catalog.js';
 import { InputError } from '../../src/input/errors.js';
 
 describe('c2c CSV import (nviennot/core-to-core-latency layout)', () => {
@@ -39,7 +40,7 @@ describe('c2c CSV import (nviennot/core-to-core-latency layout)', () => {
   });
 
   it('imports the shipped matrices', () => {
-    const dir = join(DEFAULT_MODELS_DIR, '..', '..', 'data', 'c2c');
+    const dir = join(REPO_ROOT, 'data', 'c2c');
     const spr = importC2cMatrix(join(dir, 'Intel Xeon W9-3475X 2.2GHz 36Cores 2023-Q2 by-ReinForce-II.csv'));
     expect(spr.cpus).toBe(36);
     const cl = importC2cMatrix(join(dir, 'Intel(R) Xeon(R) Platinum 8275CL CPU @ 3.00GHz.csv'));

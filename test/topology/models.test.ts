@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildTopology, DEFAULT_MODELS_DIR, importC2cMatrix, listMachineModels, type MachineModel } from '../../src/topology/index.js';
+import { buildTopology, importC2cMatrix, listMachineModels, type MachineModel } from '../../src/topology/index.js';
+import { REPO_ROOT } from '../../src/input/catalog.js';
 import type { DistanceClass, Topology } from '../../src/topology/topology.js';
-import { jsonSchemaFor } from '../../src/input/emit-schemas.js';
+import { jsonSchemaFor } from '../../src/workloads/schemas.js';
 import { MachineFileSchema } from '../../src/topology/schema.js';
 
 type ClassMedians = Partial<Record<DistanceClass, number>>;
@@ -118,8 +119,8 @@ describe('model files', () => {
 
   it('each file starts with the yaml-language-server schema line, and the emitted schema is up to date', () => {
     for (const model of models) expect(readFileSync(model.file, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/machine.schema.json');
-    const emitted = readFileSync(join(DEFAULT_MODELS_DIR, '..', '..', 'schemas', 'machine.schema.json'), 'utf8');
-    expect(emitted, 'run `npx tsx src/input/emit-schemas.ts`').toBe(jsonSchemaFor('machine', MachineFileSchema));
+    const emitted = readFileSync(join(REPO_ROOT, 'schemas', 'machine.schema.json'), 'utf8');
+    expect(emitted, 'run `npx tsx src/workloads/schemas.ts`').toBe(jsonSchemaFor('machine', MachineFileSchema));
   });
 });
 
@@ -146,7 +147,7 @@ describe('cost model vs the measured matrices it cites (median per class within 
 });
 
 describe('chiplet families vs derived_class_stats.csv (matrices over 200 KB, not copied)', () => {
-  const stats = readFileSync(join(DEFAULT_MODELS_DIR, '..', '..', 'data', 'c2c', 'derived_class_stats.csv'), 'utf8');
+  const stats = readFileSync(join(REPO_ROOT, 'data', 'c2c', 'derived_class_stats.csv'), 'utf8');
   const row = (cpu: string, socket: string, cls: string): number => {
     const line = stats.split('\n').find((l) => l.includes(cpu) && l.includes(`,${socket},${cls},`));
     if (line === undefined) throw new Error(`no row ${cpu} ${socket} ${cls}`);

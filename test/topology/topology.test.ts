@@ -121,7 +121,7 @@ describe('variants', () => {
   it('parses spec strings and rejects unknown families and suffixes with a did-you-mean', () => {
     expect(parseMachineSpec('r5.metal+ht-off+socket1')).toEqual({ family: 'r5.metal', variant: { smt: false, sockets: [1] } });
     const family = errorOf(() => resolveMachine('m7i.metal-24x'));
-    expect(family.message).toBe('unknown machine family "m7i.metal-24x"');
+    expect(family.message).toBe('unknown machine family `m7i.metal-24x`');
     expect(family.detail.hint).toBe('Did you mean `m7i.metal-24xl`?');
     const suffix = errorOf(() => resolveMachine('m7i.metal-24xl+ht-of'));
     expect(suffix.detail.hint).toBe('Did you mean `ht-off`?');
@@ -138,7 +138,7 @@ describe('bad model files: each error names the file, line and field', () => {
     ['bad-unit', 15, 'latency.smt.value', '"parsecs" is a unit of length, not of duration'],
     ['bad-bare-number', 20, 'coherence.fanOutRead.value', 'a bare number has no unit'],
     ['bad-unknown-field', 10, 'topology.coresPerSockett', 'unknown field `coresPerSockett`'],
-    ['bad-variant-family', 4, 'variantOf', 'unknown machine family "tiyn"'],
+    ['bad-variant-family', 4, 'variantOf', 'unknown machine family `tiyn`'],
     ['bad-variant-socket', 5, 'variant.sockets', 'socket 3 does not exist on tiny'],
     ['bad-table-size', 18, 'latency.costTable.c2c', 'one row per CPU'],
     ['bad-name', 3, 'name', 'does not match the file name'],

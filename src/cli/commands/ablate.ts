@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { basename, join } from 'node:path';
-import { runCount, ScenarioBatch } from '../../sweep/batch.js';
+import { createExecutor } from '../../sweep/executor.js';
 import { parseMechanismList, runAblation } from '../../study/ablation.js';
 import { SHARES_NOTE, ablationTextTable, writeAblationReport } from '../../study/ablation-report.js';
 import { ensureWritableDir } from '../../report/atomic.js';
@@ -36,7 +36,7 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
       let out = argv.out ?? '';
       // Every variant's runs share one pool; the bar counts them all.
       let progress: ReturnType<typeof createProgress> | undefined;
-      const batch = new ScenarioBatch({ jobs: argv.jobs, onProgress: () => progress?.tick() });
+      const executor = createExecutor(argv.jobs);
       const study = await runAblation(argv.scenario, {
         mechanisms,
         set,
@@ -48,12 +48,15 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
         onVariant: (label, index, total) => {
           if (!argv.quiet) context.err(`[${index + 1}/${total}] ${label}`);
         },
-        onPlanned: (scenarios) => {
-          progress = createProgress({ total: runCount(scenarios), label: 'simulating', enabled: showProgress });
-          batch.start(scenarios);
+        executor,
+        onProgress: (_done, total) => {
+          progress ??= createProgress({ total, label: 'simulating', enabled: showProgress });
+          progress.tick();
         },
-        run: (scenario) => batch.run(scenario),
-      }).finally(() => progress?.stop());
+      }).finally(async () => {
+        progress?.stop();
+        await executor.close();
+      });
       if (!argv.quiet) {
         const table = ablationTextTable(study.rows);
         context.out(formatTable(table.header, table.rows));

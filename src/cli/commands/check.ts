@@ -7,7 +7,8 @@
 import type { Argv } from 'yargs';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { InputError } from '../../input/errors.js';
-import { runCount, ScenarioBatch } from '../../sweep/batch.js';
+import { runCount, startScenarios } from '../../pipeline.js';
+import { createExecutor } from '../../sweep/executor.js';
 import { DEFAULT_BASELINE_TOLERANCE } from '../../check/baseline.js';
 import { junitXml } from '../../check/junit.js';
 import { checkSummaryLine, checkTable, diffTable, findScenarioFiles, junitSuites, loadScenarios, reportHolds, runChecks } from '../../check/run.js';
@@ -52,16 +53,17 @@ export function registerCheck(cli: Argv, context: CommandContext): Argv {
       // The bar counts every run that might happen; scenarios skipped for having nothing to check just end it early.
       const totalRuns = runCount(scenarios);
       const progress = createProgress({ total: totalRuns, label: 'checking', enabled: context.isTty && !argv.quiet && !argv.json });
-      const batch = new ScenarioBatch({ jobs: argv.jobs, onProgress: () => progress.tick() });
+      const executor = createExecutor(argv.jobs, totalRuns);
       let report;
       try {
-        report = await runChecks(scenarios, (scenario) => batch.run(scenario), {
+        report = await runChecks(scenarios, () => Promise.reject(new Error('checks run through onPlanned')), {
           updateBaseline: argv['update-baseline'],
           baselineTolerance: tolerance,
-          onPlanned: (planned) => batch.start(planned),
+          onPlanned: (planned) => startScenarios(planned, { executor, onProgress: () => progress.tick() }),
         });
       } finally {
         progress.stop();
+        await executor.close();
       }
       if (argv.junit !== undefined) await writeFileAtomic(argv.junit, junitXml(junitSuites(report)));
       if (argv.json) {

@@ -7,6 +7,7 @@
 import type { Argv } from 'yargs';
 import { InputError } from '../../input/errors.js';
 import { findMachineModel, parseMachineSpec } from '../../topology/index.js';
+import type { ModelCatalog } from '../../input/catalog.js';
 import type { CommandContext } from '../context.js';
 import { commandLine } from '../format.js';
 import { EXIT_CODES_EPILOGUE, canonicalArgs, executeRun, scenarioRunOptions } from './run.js';
@@ -24,10 +25,10 @@ export function parseMachineList(text: string): string[] {
 }
 
 /** Checks each name's family exists, so an error names --machines rather than the override it becomes. */
-export function checkMachineNames(machines: readonly string[], flag: string, machinesDir?: string): void {
+export function checkMachineNames(machines: readonly string[], flag: string, catalog?: ModelCatalog): void {
   for (const machine of machines) {
     try {
-      findMachineModel(parseMachineSpec(machine).family, machinesDir);
+      findMachineModel(parseMachineSpec(machine).family, catalog);
     } catch (error) {
       if (error instanceof InputError) throw new InputError(error.message, { ...error.detail, file: flag, path: undefined });
       throw error;

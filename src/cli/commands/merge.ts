@@ -10,8 +10,7 @@
  */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { summarizeScenario } from '../../analysis/summarize.js';
-import type { ScenarioRun } from '../../pipeline.js';
+import { completeRun, type ScenarioRun } from '../../pipeline.js';
 import { mergeSweep } from '../../sweep/partial.js';
 import type { CommandContext } from '../context.js';
 import { commandLine } from '../format.js';
@@ -29,7 +28,7 @@ export interface MergeCommandOptions {
 export async function executeMerge(options: MergeCommandOptions, context: CommandContext): Promise<{ run: ScenarioRun; files: string[] }> {
   const merged = mergeSweep(options.inputs);
   const { scenario, points } = merged;
-  const run: ScenarioRun = { scenario, points, summary: summarizeScenario(scenario.name, scenario.seeds, points) };
+  const run = completeRun(scenario, points);
   const outDir = options.out ?? join('reports', scenario.name);
   // The sweep's own command line (recorded by the shards) is how to reproduce the report, not this merge.
   const command = merged.command ?? commandLine(['merge', ...options.inputs, ...(options.out === undefined ? [] : ['--out', options.out])]);

@@ -4,10 +4,11 @@ import { formatTable } from '../table.js';
 import type { CommandContext } from '../context.js';
 import { formatCpuList } from '../../input/cpulist.js';
 import { formatDurationNs } from '../../input/units.js';
-import { findMachineModel, listMachineModels, parseMachineSpec, resolveMachine, DEFAULT_MODELS_DIR } from '../../topology/load.js';
+import { findMachineModel, listMachineModels, parseMachineSpec, resolveMachine } from '../../topology/load.js';
+import { DEFAULT_MODELS_ROOT, ModelCatalog } from '../../input/catalog.js';
 import type { MachineModel } from '../../topology/schema.js';
 import type { Topology } from '../../topology/topology.js';
-import { topologyHeatmapSpec } from '../../report/charts/heatmap.js';
+import { topologyHeatmapSpec } from '../../charts/heatmap.js';
 import { renderChart } from '../../report/render.js';
 import { ensureWritableDir, writeFileAtomic } from '../../report/atomic.js';
 
@@ -15,13 +16,13 @@ import { ensureWritableDir, writeFileAtomic } from '../../report/atomic.js';
 export function registerModels(cli: Argv, context: CommandContext): Argv {
   return cli.command('models', 'List machine families, or show one (`models show NAME`)', (y) =>
     y
-      .option('models-dir', { type: 'string', default: DEFAULT_MODELS_DIR, describe: 'directory of machine model files' })
+      .option('models-dir', { type: 'string', default: join(DEFAULT_MODELS_ROOT, 'machines'), describe: 'directory of machine model files' })
       .command(
         '$0',
         'List machine families (sockets, cores, threads, L3 domains, NUMA nodes, price)',
         (yy) => yy.option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' }),
         (argv) => {
-          const models = listMachineModels(resolve(argv['models-dir']));
+          const models = listMachineModels(machineCatalog(argv['models-dir']));
           if (argv.json) context.out(JSON.stringify(models.map(summaryRow), null, 2));
           else context.out(renderModelList(models));
         },
@@ -38,10 +39,10 @@ export function registerModels(cli: Argv, context: CommandContext): Argv {
             .example('$0 models show r5.metal --variant ht-off', 'r5.metal with hyper-threading off'),
         async (argv) => {
           const spec = [argv.name, ...(argv.variant ?? []).map((v) => v.replace(/^\+/, ''))].join('+');
-          const modelsDir = resolve(argv['models-dir']);
-          const topology = resolveMachine(spec, modelsDir);
+          const catalog = machineCatalog(argv['models-dir']);
+          const topology = resolveMachine(spec, catalog);
           const { family } = parseMachineSpec(spec);
-          const model = findMachineModel(family, modelsDir);
+          const model = findMachineModel(family, catalog);
           context.out(renderLayout(model, topology));
           await ensureWritableDir(argv.out);
           const chart = topologyHeatmapSpec(topology);
@@ -55,6 +56,11 @@ export function registerModels(cli: Argv, context: CommandContext): Argv {
       )
       .demandCommand(0),
   );
+}
+
+/** A catalog whose machine files are in `dir`. */
+function machineCatalog(dir: string): ModelCatalog {
+  return new ModelCatalog(DEFAULT_MODELS_ROOT, { machines: resolve(dir) });
 }
 
 function summaryRow(m: MachineModel): Record<string, string | number> {

@@ -1,269 +1,26 @@
 /**
- * `locksim plan`: the capacity planner's answer. For each machine family,
- * the largest number of containers launched at once that meets the launch
- * deadline with fewer than 1% failed launches, the p99 launch latency there,
- * and what 1,000 launches cost at that pace.
- *
- * The search per family: climb a ladder of concurrencies (10, 20, 50, 100,
- * 150, 200, 300, 400, plus --containers and --max-concurrency) until a step
- * fails, then bisect between the last pass and the first fail down to 10
- * containers. Each step is a launch point built here as a ResolvedScenario
- * (no scenario file), run once per seed; a step passes when the mean failure
- * rate over seeds is below 1%. Failure rates need not be monotone in
- * concurrency, so the answer is "the largest passing step found", not a proof.
- *
- * Cost per 1,000 launches = $/hour x (p99 latency at that concurrency, in
- * hours) / concurrency x 1000: the node is paid for while a batch of
- * `concurrency` launches completes, the batch taking (up to) its p99 latency.
+ * `locksim plan`: the capacity planner's answer, per family, from the plan
+ * study (src/study/plan.ts): flags checked, every family searched at once on
+ * one executor, the ranked table printed and the plan page written.
  */
 import { join } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Argv } from 'yargs';
-import type { TopLevelSpec } from 'vega-lite';
 import { stringify as toYaml } from 'yaml';
-import { launchMetrics } from '../../analysis/summarize.js';
-import { mean } from '../../analysis/statistics.js';
 import { InputError } from '../../input/errors.js';
 import { parseDurationNs } from '../../input/units.js';
-import { MODELS_ROOT, newRunCache, runPoint } from '../../pipeline.js';
+import { ModelCatalog } from '../../input/catalog.js';
+import { runScenario } from '../../pipeline.js';
 import { ensureWritableDir, renderChart, renderReportHtml, toCsv, writeFileAtomic, type ReportPage } from '../../report/index.js';
-import { CHART_CONFIG, CHART_HEIGHT_PX, CHART_WIDTH_PX, VEGA_LITE_SCHEMA } from '../../report/charts/theme.js';
-import { formatSignificant } from '../../report/run-report.js';
-import type { LaunchPointSpec, ResolvedScenario, RunPoint } from '../../scenario/types.js';
-import { findMachineModel, listMachineModels, parseMachineSpec } from '../../topology/index.js';
-import { ALL_MECHANISMS_ON } from '../../workload/mechanisms.js';
-import { DEFAULT_LIMITS } from '../../engine/index.js';
-import { listModelNames } from '../../workload/load-models.js';
+import { planChartSpec } from '../../charts/plan.js';
+import { listMachineModels } from '../../topology/index.js';
+import { createExecutor } from '../../sweep/executor.js';
+import { COST_FORMULA, DEFAULT_PLAN_MACHINES, PLAN_LADDER, PLAN_RESOLUTION, planLadder, planSource, planTableRows, runPlan, type PlanOptions, type PlanRow } from '../../study/plan.js';
 import type { CommandContext } from '../context.js';
 import { commandLine } from '../format.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
 import { checkMachineNames } from './compare.js';
 import { EXIT_CODES_EPILOGUE, locksimVersion } from './run.js';
-
-/** The Netflix case's families, the default: `all` runs every family in models/machines (slow). */
-export const DEFAULT_PLAN_MACHINES = ['r5.metal', 'm7i.metal-24xl', 'm7a.24xlarge'] as const;
-export const PLAN_LADDER = [10, 20, 50, 100, 150, 200, 300, 400] as const;
-/** Bisection stops when the last pass and the first fail are this close. */
-export const PLAN_RESOLUTION = 10;
-/** A concurrency passes below this mean failure rate. */
-export const PLAN_MAX_FAILURE_RATE = 0.01;
-
-export const COST_FORMULA =
-  'cost per 1,000 launches = $/hour x (p99 launch latency at the max concurrency, in hours) / max concurrency x 1000: the node is paid for while one batch of launches completes.';
-
-export interface PlanOptions {
-  /** Containers the planner needs to launch at once (the "fits" column; also a ladder step). */
-  readonly containers: number;
-  readonly layers: number;
-  readonly runtime: string;
-  readonly deadlineNs: number;
-  readonly machines: readonly string[];
-  readonly seeds: number;
-  readonly maxConcurrency: number;
-  readonly kernel?: string;
-  readonly node?: string;
-  readonly modelsDir?: string;
-}
-
-export interface PlanStep {
-  readonly concurrency: number;
-  readonly failureRate: number;
-  readonly p50LatencyS: number;
-  readonly p99LatencyS: number;
-  readonly passed: boolean;
-}
-
-export interface PlanRow {
-  readonly machine: string;
-  readonly usdPerHour: number;
-  /** Largest passing concurrency found; 0 when even the smallest step failed. */
-  readonly maxConcurrency: number;
-  /** True when every step passed, so the real limit is at or above maxConcurrency. */
-  readonly atLeast: boolean;
-  readonly p99LatencyS: number;
-  readonly failureRate: number;
-  readonly costPer1000Usd: number;
-  /** maxConcurrency >= the containers asked for. */
-  readonly fits: boolean;
-  readonly steps: readonly PlanStep[];
-}
-
-/** $ per 1,000 launches at `concurrency` launches per batch, each batch taking `p99LatencyS`. */
-export function costPer1000Launches(usdPerHour: number, p99LatencyS: number, concurrency: number): number {
-  if (concurrency <= 0 || !Number.isFinite(p99LatencyS)) return Number.NaN;
-  return ((usdPerHour * (p99LatencyS / 3600)) / concurrency) * 1000;
-}
-
-/** One launch point of the plan: fixed layers, staggered arrival over 2 s, the default models and deadlines. */
-export function planPointSpec(machine: string, concurrency: number, options: PlanOptions): LaunchPointSpec {
-  return {
-    kind: 'launch',
-    machine,
-    kernel: options.kernel ?? 'linux-6.12',
-    node: options.node ?? 'k8s-node',
-    runtime: options.runtime,
-    containers: concurrency,
-    layers: { kind: 'fixed', value: options.layers },
-    arrival: { kind: 'staggered', overNs: 2e9 },
-    placement: 'spread',
-    deadlines: { launchNs: options.deadlineNs, runtimeRequestNs: 120e9, nodeHealthCheckNs: 30e9 },
-    horizonNs: Math.max(120e9, 4 * options.deadlineNs),
-    mechanisms: ALL_MECHANISMS_ON,
-    parameters: {},
-    sampleEveryNs: 1e9,
-    limits: DEFAULT_LIMITS,
-  };
-}
-
-/** The plan's steps for one machine as a scenario; a point's index is its concurrency, so its seeds do not depend on the search path. */
-export function planScenario(machine: string, concurrencies: readonly number[], options: PlanOptions): ResolvedScenario {
-  const points: RunPoint[] = concurrencies.map((concurrency) => ({ index: concurrency, coordinates: { machine, containers: concurrency }, spec: planPointSpec(machine, concurrency, options) }));
-  return {
-    name: `plan-${machine}`,
-    description: `Capacity plan for ${machine}: ${options.layers}-layer containers, ${options.runtime}`,
-    file: '(locksim plan)',
-    kind: 'launch',
-    seeds: Array.from({ length: options.seeds }, (_, i) => String(i + 1)),
-    points,
-    expectations: [],
-    source: planSource(options),
-  };
-}
-
-function planSource(options: PlanOptions): Record<string, unknown> {
-  return {
-    containers: options.containers,
-    layers: options.layers,
-    runtime: options.runtime,
-    deadline: `${options.deadlineNs / 1e9} s`,
-    machines: [...options.machines],
-    seeds: options.seeds,
-    maxConcurrency: options.maxConcurrency,
-    kernel: options.kernel ?? 'linux-6.12',
-    node: options.node ?? 'k8s-node',
-    layersPerContainer: 'fixed',
-    arrival: 'staggered over 2 s',
-    passes: `mean failure rate over seeds < ${PLAN_MAX_FAILURE_RATE * 100}%`,
-  };
-}
-
-/** The ladder steps for these options, ascending. */
-export function planLadder(options: Pick<PlanOptions, 'containers' | 'maxConcurrency'>): number[] {
-  const steps = new Set<number>(PLAN_LADDER.filter((c) => c <= options.maxConcurrency));
-  if (options.containers <= options.maxConcurrency) steps.add(options.containers);
-  steps.add(options.maxConcurrency);
-  return [...steps].sort((a, b) => a - b);
-}
-
-/** Searches one machine's largest passing concurrency; `onRun` is called after every simulated run. */
-export async function planMachine(machine: string, options: PlanOptions, onRun: () => void = () => {}): Promise<PlanRow> {
-  const { family } = parseMachineSpec(machine);
-  const usdPerHour = findMachineModel(family, join(options.modelsDir ?? MODELS_ROOT, 'machines')).priceUsdPerHour;
-  const cache = newRunCache();
-  const steps = new Map<number, PlanStep>();
-  const evaluate = async (concurrency: number): Promise<PlanStep> => {
-    const seen = steps.get(concurrency);
-    if (seen !== undefined) return seen;
-    const scenario = planScenario(machine, [concurrency], options);
-    const metrics: Record<string, number>[] = [];
-    for (const seed of scenario.seeds) {
-      const { output } = runPoint(scenario.points[0], seed, { modelsDir: options.modelsDir }, cache);
-      if (output.kind === 'launch') metrics.push(launchMetrics(output.result));
-      onRun();
-      await nextTurn();
-    }
-    const failureRate = mean(metrics.map((m) => m.failureRate));
-    const step = { concurrency, failureRate, p50LatencyS: mean(metrics.map((m) => m.p50LatencyS)), p99LatencyS: mean(metrics.map((m) => m.p99LatencyS)), passed: failureRate < PLAN_MAX_FAILURE_RATE };
-    steps.set(concurrency, step);
-    return step;
-  };
-
-  let lastPass = 0;
-  let firstFail: number | undefined;
-  for (const concurrency of planLadder(options)) {
-    if ((await evaluate(concurrency)).passed) lastPass = concurrency;
-    else {
-      firstFail = concurrency;
-      break;
-    }
-  }
-  if (firstFail !== undefined) {
-    let lo = lastPass;
-    let hi = firstFail;
-    while (hi - lo > PLAN_RESOLUTION && lo > 0) {
-      let mid = Math.round((lo + hi) / 2 / 5) * 5;
-      if (mid <= lo || mid >= hi) mid = Math.floor((lo + hi) / 2);
-      if ((await evaluate(mid)).passed) lo = mid;
-      else hi = mid;
-    }
-    lastPass = lo;
-  }
-  const at = steps.get(lastPass);
-  const p99LatencyS = at?.p99LatencyS ?? Number.NaN;
-  return {
-    machine,
-    usdPerHour,
-    maxConcurrency: lastPass,
-    atLeast: firstFail === undefined,
-    p99LatencyS,
-    failureRate: at?.failureRate ?? Number.NaN,
-    costPer1000Usd: costPer1000Launches(usdPerHour, p99LatencyS, lastPass),
-    fits: lastPass >= options.containers,
-    steps: [...steps.values()].sort((a, b) => a.concurrency - b.concurrency),
-  };
-}
-
-/** Families that fit the asked concurrency first, cheapest first; then the rest, most concurrent first. */
-export function rankPlan(rows: readonly PlanRow[]): PlanRow[] {
-  const cost = (r: PlanRow): number => (Number.isFinite(r.costPer1000Usd) ? r.costPer1000Usd : Number.POSITIVE_INFINITY);
-  return [...rows].sort((a, b) => Number(b.fits) - Number(a.fits) || (a.fits ? cost(a) - cost(b) : 0) || b.maxConcurrency - a.maxConcurrency || cost(a) - cost(b) || (a.machine < b.machine ? -1 : a.machine > b.machine ? 1 : 0));
-}
-
-/** Ranked table: header and string rows (terminal and page). */
-export function planTableRows(rows: readonly PlanRow[], containers: number): { header: string[]; rows: string[][] } {
-  return {
-    header: ['rank', 'machine', 'max concurrency', `fits ${containers}`, 'p99 latency (s)', 'failed', '$/hour', '$ per 1,000 launches'],
-    rows: rows.map((r, i) => [
-      String(i + 1),
-      r.machine,
-      r.maxConcurrency === 0 ? `< ${PLAN_LADDER[0]}` : `${r.atLeast ? '>= ' : ''}${r.maxConcurrency}`,
-      r.fits ? 'yes' : 'no',
-      Number.isFinite(r.p99LatencyS) ? formatSignificant(r.p99LatencyS) : '-',
-      Number.isFinite(r.failureRate) ? `${formatSignificant(r.failureRate * 100)}%` : '-',
-      r.usdPerHour.toFixed(3),
-      Number.isFinite(r.costPer1000Usd) ? r.costPer1000Usd.toFixed(4) : '-',
-    ]),
-  };
-}
-
-/** Bar per family: max concurrency, coloured by cost per 1,000 launches; the asked concurrency as a rule. */
-export function planChartSpec(rows: readonly PlanRow[], containers: number): TopLevelSpec {
-  const order = rows.map((r) => r.machine);
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Largest concurrency within the deadline (< 1% failed)', subtitle: 'Bar colour: $ per 1,000 launches (darker costs more). Dashed: the concurrency asked for.' },
-    width: CHART_WIDTH_PX,
-    height: CHART_HEIGHT_PX,
-    config: CHART_CONFIG,
-    layer: [
-      {
-        data: { values: rows.map((r) => ({ machine: r.machine, maxConcurrency: r.maxConcurrency, costPer1000Usd: Number.isFinite(r.costPer1000Usd) ? Number(r.costPer1000Usd.toPrecision(6)) : null })) },
-        mark: { type: 'bar' },
-        encoding: {
-          x: { field: 'machine', type: 'nominal', title: 'Machine (ranked)', sort: order, axis: { labelAngle: -30 } },
-          y: { field: 'maxConcurrency', type: 'quantitative', title: 'Max concurrent launches' },
-          color: { field: 'costPer1000Usd', type: 'quantitative', title: '$ / 1,000 launches', scale: { scheme: 'orangered' } },
-        },
-      },
-      {
-        data: { values: [{ containers }] },
-        mark: { type: 'rule', color: '#5b6474', strokeDash: [6, 4] },
-        encoding: { y: { field: 'containers', type: 'quantitative' } },
-      },
-    ],
-  };
-}
 
 function planPage(rows: readonly PlanRow[], options: PlanOptions, svg: string, command: string): ReportPage {
   const table = planTableRows(rows, options.containers);
@@ -289,13 +46,13 @@ function planPage(rows: readonly PlanRow[], options: PlanOptions, svg: string, c
   };
 }
 
-export function parsePlanMachines(text: string, modelsDir: string): string[] {
-  if (text.trim() === 'all') return listMachineModels(join(modelsDir, 'machines')).map((m) => m.name);
+export function parsePlanMachines(text: string, catalog: ModelCatalog): string[] {
+  if (text.trim() === 'all') return listMachineModels(catalog).map((m) => m.name);
   const machines = text.split(',').map((m) => m.trim());
   if (machines.some((m) => m === '')) {
     throw new InputError('invalid machine list', { file: '--machines', expected: '`all` or comma-separated machine names', found: JSON.stringify(text), hint: '`locksim models` lists the families.' });
   }
-  checkMachineNames(machines, '--machines', join(modelsDir, 'machines'));
+  checkMachineNames(machines, '--machines', catalog);
   return [...new Set(machines)];
 }
 
@@ -310,7 +67,9 @@ export interface PlanCommandArgs {
   readonly out: string;
   readonly quiet?: boolean;
   readonly json?: boolean;
-  readonly modelsDir?: string;
+  /** Threads (default: every core). */
+  readonly jobs?: number;
+  readonly catalog?: ModelCatalog;
 }
 
 function positiveInteger(value: number, flag: string, max: number): number {
@@ -326,8 +85,8 @@ function positiveDuration(text: string): number {
 
 /** Checks every flag, runs the search per machine, prints and writes the plan; returns the ranked rows. */
 export async function executePlan(args: PlanCommandArgs, context: CommandContext): Promise<PlanRow[]> {
-  const modelsDir = args.modelsDir ?? MODELS_ROOT;
-  const runtimes = listModelNames(modelsDir, 'runtimes');
+  const catalog = args.catalog ?? new ModelCatalog();
+  const runtimes = catalog.names('runtimes');
   if (!runtimes.includes(args.runtime)) {
     throw new InputError(`unknown runtime "${args.runtime}"`, { file: '--runtime', expected: `one of ${runtimes.join(', ')}`, found: JSON.stringify(args.runtime) });
   }
@@ -336,10 +95,10 @@ export async function executePlan(args: PlanCommandArgs, context: CommandContext
     layers: positiveInteger(args.layers, '--layers', 10_000),
     runtime: args.runtime,
     deadlineNs: positiveDuration(args.deadline),
-    machines: parsePlanMachines(args.machines, modelsDir),
+    machines: parsePlanMachines(args.machines, catalog),
     seeds: positiveInteger(args.seeds, '--seeds', 100),
     maxConcurrency: positiveInteger(args.maxConcurrency, '--max-concurrency', 100_000),
-    modelsDir,
+    catalog,
   };
   await ensureWritableDir(args.out);
   const command = commandLine([
@@ -354,13 +113,14 @@ export async function executePlan(args: PlanCommandArgs, context: CommandContext
   ]);
   const estimate = options.machines.length * options.seeds * (planLadder(options).length + 3);
   const progress = createProgress({ total: estimate, label: 'planning', enabled: context.isTty && process.stderr.isTTY === true && args.quiet !== true });
-  const rows: PlanRow[] = [];
+  const executor = createExecutor(args.jobs);
+  let ranked: PlanRow[];
   try {
-    for (const machine of options.machines) rows.push(await planMachine(machine, options, () => progress.tick()));
+    ranked = await runPlan(options, (scenario) => runScenario(scenario, { executor, onProgress: () => progress.tick() }));
   } finally {
     progress.stop();
+    await executor.close();
   }
-  const ranked = rankPlan(rows);
   const spec = planChartSpec(ranked, options.containers);
   const rendered = await renderChart(spec);
   const table = planTableRows(ranked, options.containers);
@@ -390,6 +150,7 @@ export function registerPlan(cli: Argv, context: CommandContext): Argv {
         .option('machines', { type: 'string', default: DEFAULT_PLAN_MACHINES.join(','), describe: '`all` (every family in models/machines; slow) or comma-separated names' })
         .option('seeds', { type: 'number', default: 3, describe: 'replications per concurrency tried' })
         .option('max-concurrency', { type: 'number', default: 400, describe: 'largest concurrency to try' })
+        .option('jobs', { type: 'number', describe: 'threads; every family searches at once (default: every core; 1 runs in this process)' })
         .option('out', { type: 'string', default: join('reports', 'plan'), describe: 'report directory' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar or table; print only the report path' })
         .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON' })
@@ -406,6 +167,7 @@ export function registerPlan(cli: Argv, context: CommandContext): Argv {
           machines: argv.machines,
           seeds: argv.seeds,
           maxConcurrency: argv['max-concurrency'],
+          jobs: argv.jobs,
           out: argv.out,
           quiet: argv.quiet,
           json: argv.json,

@@ -10,13 +10,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../input/errors.js';
-import type { ScenarioRun } from '../../pipeline.js';
-import { checkJobCount, SweepInterruptedError } from '../../sweep/pool.js';
-import { interruptOnSignals, resolveShard, runSweep, type SweepOutcome } from '../../sweep/run-sweep.js';
+import { loadScenario, runScenario, runShard, runCount, type ScenarioRun } from '../../pipeline.js';
+import { createExecutor, SweepInterruptedError } from '../../sweep/executor.js';
+import { resolveShard } from '../../sweep/shard.js';
+import { writePartial } from '../../sweep/partial.js';
+import { interruptOnSignals } from '../signals.js';
 import { EXIT } from '../exit-codes.js';
 import { ensureWritableDir } from '../../report/atomic.js';
 import { writeRunReport } from '../../report/write-run.js';
-import { loadScenario } from '../../scenario/load.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import type { CommandContext } from '../context.js';
 import { commandLine, summaryTable } from '../format.js';
@@ -51,17 +52,16 @@ export interface ScenarioArgs {
   readonly set?: readonly string[];
   readonly seed?: string;
   readonly seeds?: number;
-  readonly modelsDir?: string;
 }
 
 /** Loads the scenario with `--set`, `--seeds` and `--seed` applied (all errors are InputErrors). */
 export function loadRunScenario(args: ScenarioArgs): ResolvedScenario {
   const set = [...(args.set ?? [])];
-  const loaded = loadScenario(args.scenario, { set, seeds: args.seeds, modelsDir: args.modelsDir });
+  const loaded = loadScenario(args.scenario, { set, seeds: args.seeds });
   if (args.seed === undefined) return loaded;
   const seeds = seedList(args.seed, args.seeds ?? loaded.seeds.length);
   // Quoted YAML strings: a seed like "007" must stay a string, not become the number 7.
-  return loadScenario(args.scenario, { set: [...set, `seeds=[${seeds.map((s) => JSON.stringify(s)).join(', ')}]`], modelsDir: args.modelsDir });
+  return loadScenario(args.scenario, { set: [...set, `seeds=[${seeds.map((s) => JSON.stringify(s)).join(', ')}]`] });
 }
 
 export interface RunCommandOptions extends ScenarioArgs {
@@ -85,32 +85,37 @@ export interface RunCommandOptions extends ScenarioArgs {
 
 /** The body of `run` and `compare`: returns the report's index.html path. */
 export async function executeRun(options: RunCommandOptions, context: CommandContext): Promise<string> {
-  checkJobCount(options.jobs);
   const scenario = loadRunScenario(options);
   const outDir = options.out ?? join('reports', `${scenario.name}${options.outSuffix ?? ''}`);
   // Without --shard, a scheduler's array index in the environment selects the shard (issue 9).
   const shard = resolveShard({ shard: options.shard, requireEnvironment: options.shardFromEnv }, process.env);
   await ensureWritableDir(outDir);
   const checkpointDir = options.checkpoint ?? (options.resume === true ? join(outDir, shard === undefined ? 'checkpoint' : `checkpoint-${shard.index}-of-${shard.count}`) : undefined);
-  const total = scenario.points.length * scenario.seeds.length;
+  const total = runCount([scenario]);
   const progress = createProgress({ total, label: `${scenario.name}`, enabled: context.isTty && process.stderr.isTTY === true && options.quiet !== true });
   const interrupt = interruptOnSignals();
+  const executor = createExecutor(options.jobs, total);
   let shown = 0;
-  let outcome: SweepOutcome;
+  const runOptions = {
+    executor,
+    signal: interrupt.signal,
+    checkpoint: checkpointDir === undefined ? undefined : { dir: checkpointDir, resume: options.resume === true },
+    onProgress: (done: number) => {
+      // Resumed runs count as done from the start; the bar moves by the difference.
+      progress.tick(done - shown);
+      shown = done;
+    },
+  };
+  let run: ScenarioRun | undefined;
   try {
-    outcome = await runSweep(scenario, outDir, {
-      jobs: options.jobs,
-      modelsDir: options.modelsDir,
-      shard,
-      command: options.command,
-      signal: interrupt.signal,
-      checkpoint: checkpointDir === undefined ? undefined : { dir: checkpointDir, resume: options.resume === true },
-      onProgress: (done) => {
-        // Resumed runs count as done from the start; the bar moves by the difference.
-        progress.tick(done - shown);
-        shown = done;
-      },
-    });
+    if (shard === undefined) run = await runScenario(scenario, runOptions);
+    else {
+      const partial = await runShard(scenario, shard, { ...runOptions, command: options.command });
+      const file = await writePartial(outDir, partial);
+      progress.stop();
+      context.out(`shard ${partial.shard.index}/${partial.shard.count}: ${file} (combine the shards with \`locksim merge\`)`);
+      return file;
+    }
   } catch (error) {
     if (error instanceof SweepInterruptedError) {
       progress.stop();
@@ -122,12 +127,9 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
   } finally {
     interrupt.dispose();
     progress.stop();
+    await executor.close();
   }
-  if (outcome.kind === 'partial') {
-    context.out(`shard ${outcome.partial.shard.index}/${outcome.partial.shard.count}: ${outcome.file} (combine the shards with \`locksim merge\`)`);
-    return outcome.file;
-  }
-  const { index } = await writeAndAnnounceReport(outcome.run, outDir, options, context);
+  const { index } = await writeAndAnnounceReport(run, outDir, options, context);
   return index;
 }
 

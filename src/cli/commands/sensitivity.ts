@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ensureWritableDir, toCsv, writeFileAtomic } from '../../report/index.js';
 import { parseRangePoints, runSensitivity, sensitivityCsvRows, sensitivityMarkdown } from '../../study/sensitivity.js';
 import { formatTable } from '../table.js';
-import { runCount, ScenarioBatch } from '../../sweep/batch.js';
+import { createExecutor } from '../../sweep/executor.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from '../context.js';
 
@@ -42,16 +42,16 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
       let last = started;
       // Every evaluation's runs share one pool, costliest first: the bar shows runs, the lines evaluations as they complete.
       let progress: ReturnType<typeof createProgress> | undefined;
-      const batch = new ScenarioBatch({ jobs: argv.jobs, onProgress: () => progress?.tick() });
+      const executor = createExecutor(argv.jobs);
       const study = await runSensitivity({
         checks,
         points,
         seeds: argv.seeds,
-        onPlanned: (scenarios) => {
-          progress = createProgress({ total: runCount(scenarios), label: 'simulating', enabled: context.isTty && !argv.quiet });
-          batch.start(scenarios);
+        executor,
+        onProgress: (_done, total) => {
+          progress ??= createProgress({ total, label: 'simulating', enabled: context.isTty && !argv.quiet });
+          progress.tick();
         },
-        run: (scenario) => batch.run(scenario),
         ...(argv.parameters === undefined ? {} : { parameters: argv.parameters.map(String) }),
         onEvaluation: (e) => {
           if (argv.quiet) return;
@@ -60,7 +60,10 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
           context.err(`[${e.done}/${e.total}] ${what}: ${e.target} ${e.verdict} (${((now - last) / 1000).toFixed(1)} s)`);
           last = now;
         },
-      }).finally(() => progress?.stop());
+      }).finally(async () => {
+        progress?.stop();
+        await executor.close();
+      });
       const command = [
         'locksim',
         'sensitivity',

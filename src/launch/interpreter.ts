@@ -1,0 +1,373 @@
+/**
+ * The recipe interpreter: runs a tree of steps (models/types.ts) as a thread
+ * on a CPU. A `walk` is a path lookup on the walk seqlock; a `lock` step
+ * takes a lock, holds it for its section, runs its nested steps and releases
+ * it; a `call` enters a procedure (a syscall switches the thread's time to
+ * kernel categories); `rcu` waits for an expedited grace period off CPU.
+ *
+ * Iterative over an explicit frame stack rather than recursive generators:
+ * every resume of a process passes through each delegating generator, so a
+ * recursion as deep as the recipe (pass, procedure, syscall, repeat, lock)
+ * would cost that depth per event.
+ */
+import type { ProcessBody, Simulation } from '../engine/index.js';
+import type { RwSemaphore, SeqLock } from '../kernel/index.js';
+import { evaluateCount, type CountExpression, type CountVariable, type HoldCost, type Procedure, type Step } from '../models/types.js';
+import type { LaunchWorld } from './world.js';
+import type { KernelThread } from './thread.js';
+
+type LockStep = Extract<Step, { kind: 'lock' }>;
+
+/** A lock taken by a `lock` step, to be released after its nested steps. */
+class HeldLock {
+  /** The section's length once started (`startSection`), ns. */
+  holdNs = 0;
+  /** Home time of the background walkers' re-reads at the release (seqlock writes). */
+  walkersFanOutNs = 0;
+
+  constructor(
+    readonly step: LockStep,
+    /** The CPU the lock was taken on (its identity for release, even if the thread moved). */
+    readonly cpu: number,
+    readonly seqlock: SeqLock | null,
+    readonly sem: RwSemaphore | null,
+    /** Line transfer still to wait after an acquisition without a process step, ns. */
+    readonly transferNs: number,
+    readonly spinCategory: number,
+    readonly sectionCategory: number,
+  ) {}
+}
+
+const FRAME_STEPS = 0;
+const FRAME_REPEAT = 1;
+const FRAME_SYSCALL = 2;
+const FRAME_LOCK = 3;
+
+/** One level of the interpreter's stack: a step list being run, and what ends it. */
+interface Frame {
+  readonly kind: typeof FRAME_STEPS | typeof FRAME_REPEAT | typeof FRAME_SYSCALL | typeof FRAME_LOCK;
+  readonly steps: readonly Step[];
+  index: number;
+  readonly scale: number;
+  /** Iterations of a repeat still to run after this one. */
+  remaining: number;
+  readonly lock: HeldLock | null;
+}
+
+function plainFrame(steps: readonly Step[], scale: number): Frame {
+  return { kind: FRAME_STEPS, steps, index: 0, scale, remaining: 0, lock: null };
+}
+
+export class RecipeInterpreter {
+  /** Simulated time the interpreter last ran a step of any thread (to tell a frozen model from a slow one). */
+  lastStepNs = 0;
+  private readonly sim: Simulation;
+  private readonly procedures: Readonly<Record<string, Procedure>>;
+  private readonly walkNs: number;
+  private readonly syscallUserNs: number;
+  private readonly countScratch: Record<CountVariable, number> = { layers: 0, receivers: 0, hostMounts: 0 };
+  /** Per lock name: its spin and section time categories. */
+  private readonly spinCategory = new Map<string, number>();
+  private readonly sectionCategory = new Map<string, number>();
+
+  constructor(private readonly world: LaunchWorld) {
+    this.sim = world.sim;
+    this.procedures = world.models.procedures;
+    this.walkNs = world.parameter('path_walk');
+    this.syscallUserNs = world.parameter('syscall_user', 0);
+    for (const lock of world.models.kernel.locks) {
+      this.spinCategory.set(lock.name, world.categories.spin(lock.name));
+      this.sectionCategory.set(lock.name, world.categories.section(lock.name));
+    }
+  }
+
+  get walkTimeNs(): number {
+    return this.walkNs;
+  }
+
+  private countValues(thread: KernelThread): Record<CountVariable, number> {
+    const values = this.countScratch;
+    values.layers = thread.layers;
+    values.receivers = this.world.mounts.receivers(thread);
+    values.hostMounts = this.world.mechanisms.runcNamespaceCopy ? this.world.mounts.hostMounts : 0;
+    return values;
+  }
+
+  count(expression: CountExpression, thread: KernelThread): number {
+    return evaluateCount(expression, this.countValues(thread));
+  }
+
+  /** Length of a critical section before SMT stretch. */
+  holdNs(hold: HoldCost, thread: KernelThread): number {
+    const world = this.world;
+    let ns = hold.baseNs;
+    const sum = world.mechanisms.perCpuSums ? world.locks.perCpuSumNs[thread.cpu] : 0;
+    if (hold.perCpuSum) ns += sum;
+    if (hold.perReceiverNs > 0 || hold.perReceiverCpuSum) {
+      const receivers = world.mounts.receivers(thread);
+      ns += receivers * (hold.perReceiverNs + (hold.perReceiverCpuSum ? sum : 0));
+    }
+    if (hold.perHostMountNs > 0 && world.mechanisms.runcNamespaceCopy) ns += world.mounts.hostMounts * hold.perHostMountNs;
+    return ns;
+  }
+
+  /** Runs a step tree as `thread`. */
+  *runSteps(thread: KernelThread, steps: readonly Step[], scale: number): ProcessBody {
+    const world = this.world;
+    const cpus = world.cpus;
+    const categories = world.categories;
+    const stack: Frame[] = [plainFrame(steps, scale)];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.index >= frame.steps.length) {
+        if (frame.kind === FRAME_REPEAT && frame.remaining > 0) {
+          frame.remaining--;
+          frame.index = 0;
+          continue;
+        }
+        stack.pop();
+        if (frame.kind === FRAME_LOCK) this.releaseLock(thread, frame.lock!);
+        else if (frame.kind === FRAME_SYSCALL) {
+          // Back in user space: containerd's own work, and the CPU goes to a waiting thread if any.
+          thread.procedure = 0;
+          if (this.syscallUserNs > 0) {
+            if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
+            yield this.sim.timeout(this.syscallUserNs);
+            world.account(thread, categories.userWork, this.syscallUserNs);
+          }
+          if (thread.cpu >= 0 && cpus.runnableWaiting > 0) {
+            cpus.leaveCpu(thread);
+            yield* cpus.runOnCpu(thread);
+          }
+        }
+        continue;
+      }
+      const step = frame.steps[frame.index++];
+      const stepScale = frame.scale;
+      this.lastStepNs = this.sim.now;
+      switch (step.kind) {
+        case 'walk': {
+          const walks = this.count(step.count, thread);
+          for (let w = 0; w < walks; w++) yield* this.walk(thread, stepScale);
+          break;
+        }
+        case 'cpu': {
+          const ns = step.ns * stepScale;
+          if (ns <= 0) break;
+          if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
+          thread.awakeAtNs = this.sim.now + ns;
+          yield this.sim.timeout(ns);
+          world.account(thread, thread.procedure === 0 ? categories.userWork : categories.kernelWork, ns);
+          break;
+        }
+        case 'sleep':
+          yield* this.sleepOffCpu(thread, step.ns * stepScale, categories.offCpuWork);
+          break;
+        case 'lock': {
+          if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
+          // The uncontended seqlock write takes no process step; anything else waits in its lock.
+          const held = this.lockNowIfFree(thread, step) ?? (yield* this.waitForLock(thread, step));
+          const sectionNs = this.startSection(thread, held, stepScale);
+          if (sectionNs > 0) {
+            thread.awakeAtNs = this.sim.now + sectionNs;
+            yield this.sim.timeout(sectionNs);
+            world.account(thread, held.spinCategory, held.transferNs);
+            world.account(thread, held.sectionCategory, held.holdNs);
+          }
+          if (step.steps.length === 0) this.releaseLock(thread, held);
+          else stack.push({ kind: FRAME_LOCK, steps: step.steps, index: 0, scale: stepScale, remaining: 0, lock: held });
+          break;
+        }
+        case 'rcu':
+          yield* this.gracePeriod(thread);
+          break;
+        case 'repeat': {
+          const total = this.count(step.count, thread);
+          if (total === 0) break;
+          // A batched loop runs `batch` iterations, each standing for total/batch of them:
+          // the same lock hold time with fewer releases (under-counts handoffs).
+          const iterations = step.batch > 0 ? Math.min(total, step.batch) : total;
+          stack.push({ kind: FRAME_REPEAT, steps: step.steps, index: 0, scale: (stepScale * total) / iterations, remaining: iterations - 1, lock: null });
+          break;
+        }
+        case 'call': {
+          if (step.countsAsMountOp) thread.mountOps++;
+          const procedure = this.procedures[step.procedure];
+          if (!procedure.isSyscall || thread.procedure !== 0) {
+            stack.push(plainFrame(procedure.steps, stepScale));
+            break;
+          }
+          if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
+          thread.syscalls++;
+          thread.syscallCounts.set(procedure.name, (thread.syscallCounts.get(procedure.name) ?? 0) + 1);
+          thread.procedure = world.procedureNumber(step.procedure);
+          stack.push({ kind: FRAME_SYSCALL, steps: procedure.steps, index: 0, scale: stepScale, remaining: 0, lock: null });
+          break;
+        }
+        case 'mounts':
+          world.mounts.change(thread, step.delta);
+          break;
+        case 'window':
+          world.mounts.window(step.enter);
+          break;
+      }
+    }
+  }
+
+  *work(thread: KernelThread, ns: number, category: number): ProcessBody {
+    if (ns <= 0) return;
+    yield* this.world.cpus.runOnCpu(thread);
+    yield this.sim.timeout(ns);
+    this.world.account(thread, category, ns);
+  }
+
+  *sleepOffCpu(thread: KernelThread, ns: number, category: number): ProcessBody {
+    this.world.cpus.leaveCpu(thread);
+    if (ns <= 0) return;
+    thread.awakeAtNs = this.sim.now + ns;
+    yield this.sim.timeout(ns);
+    this.world.account(thread, category, ns);
+  }
+
+  /** One path lookup: path_init reads the walk seqlock's count (spinning while odd, inside rcu_read_lock), walks, and retries in ref-walk mode if a write moved the count. */
+  *walk(thread: KernelThread, scale: number): ProcessBody {
+    const world = this.world;
+    if (thread.cpu < 0) yield* world.cpus.runOnCpu(thread);
+    const cpu = thread.cpu;
+    const lock = world.locks.walkLock;
+    const rcu = world.locks.rcu;
+    const readerSpin = world.categories.readerSpin;
+    const holdsGracePeriod = world.mechanisms.rcuHeldOpen;
+    if (holdsGracePeriod) rcu.enterReadSide(cpu);
+    let startNs = this.sim.now;
+    let sequence = lock.readBeginNowIfEven(cpu);
+    if (sequence < 0) {
+      sequence = yield* lock.readBegin(cpu);
+      world.account(thread, readerSpin, this.sim.now - startNs);
+    }
+    const walkNs = this.walkNs * scale;
+    yield this.sim.timeout(walkNs);
+    world.account(thread, world.categories.walk, walkNs);
+    if (holdsGracePeriod) rcu.exitReadSide(cpu);
+    if (lock.readRetry(sequence)) {
+      // -ECHILD: filename_lookup reruns the whole lookup in ref-walk mode, outside RCU.
+      startNs = this.sim.now;
+      if (lock.readBeginNowIfEven(cpu) < 0) {
+        yield* lock.readBegin(cpu);
+        world.account(thread, readerSpin, this.sim.now - startNs);
+      }
+      yield this.sim.timeout(walkNs);
+      world.account(thread, world.categories.walk, walkNs);
+    }
+  }
+
+  /**
+   * write_seqlock() on a free seqlock, without a process step: the line
+   * transfer is folded into the section's timer. Null if the step needs
+   * anything else (a wait, an exclusive read, a semaphore).
+   */
+  private lockNowIfFree(thread: KernelThread, step: LockStep): HeldLock | null {
+    if (step.lockKind !== 'seqlock' || step.mode !== 'write') return null;
+    const lock = this.world.locks.seqlocks.get(step.lock)!;
+    if (lock.spinlock.isLocked) return null;
+    const cpu = thread.cpu;
+    // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
+    if (this.world.mechanisms.rcuHeldOpen) this.world.locks.rcu.enterReadSide(cpu);
+    const transferNs = lock.writeLockNowIfFree(cpu);
+    return new HeldLock(step, cpu, lock, null, transferNs, this.spinCategory.get(step.lock)!, this.sectionCategory.get(step.lock)!);
+  }
+
+  /** Waits until the thread holds the lock of a `lock` step (spinning or asleep, as the lock decides). */
+  private *waitForLock(thread: KernelThread, step: LockStep): ProcessBody<HeldLock> {
+    const world = this.world;
+    const spinCategory = this.spinCategory.get(step.lock)!;
+    const sectionCategory = this.sectionCategory.get(step.lock)!;
+    if (step.lockKind === 'seqlock') {
+      const cpu = thread.cpu;
+      const lock = world.locks.seqlocks.get(step.lock)!;
+      if (world.mechanisms.rcuHeldOpen) world.locks.rcu.enterReadSide(cpu);
+      const requestedNs = this.sim.now;
+      if (step.mode === 'write') yield* lock.writeLock(cpu);
+      else yield* lock.lockExclusive(cpu);
+      world.account(thread, spinCategory, this.sim.now - requestedNs);
+      return new HeldLock(step, cpu, lock, null, 0, spinCategory, sectionCategory);
+    }
+    const lockCpu = thread.cpu;
+    const sem = world.locks.rwsems.get(step.lock)!;
+    const requestedNs = this.sim.now;
+    const sleepBefore = sem.stats.sleepNs;
+    thread.sleptInLock = false;
+    if (step.mode === 'write') yield* sem.downWrite(lockCpu);
+    else yield* sem.downRead(lockCpu);
+    const waitedNs = this.sim.now - requestedNs;
+    if (thread.sleptInLock) {
+      const sleptNs = Math.min(waitedNs, sem.stats.sleepNs - sleepBefore);
+      world.account(thread, world.categories.sleep(step.lock), sleptNs);
+      world.account(thread, spinCategory, waitedNs - sleptNs);
+      // Granted while asleep: the owner must be scheduled again before it can run its section.
+      thread.sleptInLock = false;
+      yield* world.cpus.runOnCpu(thread);
+      if (thread.cpu !== lockCpu) world.cpus.refreshBusy(lockCpu);
+    } else {
+      world.account(thread, spinCategory, waitedNs);
+    }
+    if (step.mode === 'write') {
+      thread.writeHeldSems.push(sem);
+      sem.setOwnerRunning(true);
+    }
+    return new HeldLock(step, lockCpu, null, sem, 0, spinCategory, sectionCategory);
+  }
+
+  /**
+   * The critical section of a lock just taken: its length (SMT stretch
+   * included) and, for a seqlock write, the background walkers it gathers.
+   * Returns the time the thread spends before nested steps run: any line
+   * transfer still due plus the section.
+   */
+  private startSection(thread: KernelThread, held: HeldLock, scale: number): number {
+    const world = this.world;
+    const step = held.step;
+    const baseHoldNs = this.holdNs(step.hold, thread) * scale;
+    if (held.seqlock === null) {
+      held.holdNs = baseHoldNs > 0 ? world.cpuState.stretchNs(thread.cpu, baseHoldNs) : 0;
+      return held.holdNs;
+    }
+    const cpu = held.cpu;
+    let holdNs = world.cpuState.stretchNs(cpu, baseHoldNs);
+    if (holdNs === baseHoldNs && step.mode === 'write') holdNs = baseHoldNs * world.walkers.siblingStretch(cpu, baseHoldNs);
+    world.background.sections++;
+    if (holdNs > baseHoldNs) world.background.stretchedSections++;
+    held.walkersFanOutNs = step.mode === 'write' ? world.walkers.during(cpu, holdNs, this.sim.now) : 0;
+    held.holdNs = holdNs;
+    return holdNs + held.transferNs;
+  }
+
+  private releaseLock(thread: KernelThread, held: HeldLock): void {
+    const { step, cpu } = held;
+    if (held.seqlock !== null) {
+      if (step.mode === 'write') {
+        // The background walkers' re-reads occupy the home before the next transfer.
+        if (held.walkersFanOutNs > 0) held.seqlock.line.occupyHome(held.walkersFanOutNs);
+        held.seqlock.writeUnlock(cpu);
+      } else held.seqlock.unlockExclusive(cpu);
+      if (this.world.mechanisms.rcuHeldOpen) this.world.locks.rcu.exitReadSide(cpu);
+      return;
+    }
+    if (step.mode === 'write') {
+      const sems = thread.writeHeldSems;
+      sems.splice(sems.lastIndexOf(held.sem!), 1);
+      held.sem!.upWrite(cpu);
+    } else held.sem!.upRead(cpu);
+  }
+
+  *gracePeriod(thread: KernelThread): ProcessBody {
+    const world = this.world;
+    const cpu = thread.cpu >= 0 ? thread.cpu : thread.preferredCpu;
+    world.cpus.leaveCpu(thread);
+    const startNs = this.sim.now;
+    yield* world.locks.rcu.synchronizeExpedited(cpu);
+    world.account(thread, world.categories.rcuGracePeriod, this.sim.now - startNs);
+    // synchronizeExpedited marks its CPU busy on return; the scheduler decides where the thread runs.
+    world.cpus.refreshBusy(cpu);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The node's mount tables during a storm: the host namespace's table and
+ * the count over every namespace, propagated copies included (mechanism 6).
+ * A host mount under the shared root repeats in every receiver: each
+ * sandboxed service's slave copy of /, and each container between runc's
+ * unshare and the detach of its old root (the setup window). Every attach or
+ * detach wakes mountinfo pollers (touch_mnt_namespace), which is systemd's
+ * mount event source.
+ */
+import type { Simulation } from '../engine/index.js';
+import type { NodeEnvironment } from '../models/types.js';
+import type { MechanismSwitches } from './mechanisms.js';
+import type { KernelThread } from './thread.js';
+
+/** Samples of the mount tables over time (for the report's mount-table chart). */
+export interface MountTableSample {
+  readonly timeNs: number;
+  readonly hostMounts: number;
+  readonly systemMounts: number;
+  readonly receivers: number;
+}
+
+export class MountTables {
+  hostMounts: number;
+  systemMounts: number;
+  /** Containers between runc's unshare and the detach of their old root. */
+  windowCount = 0;
+  maxWindowCount = 0;
+  maxReceivers = 0;
+  maxHostMounts: number;
+  maxSystemMounts: number;
+  mountEvents = 0;
+  readonly samples: MountTableSample[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly environment: NodeEnvironment,
+    private readonly mechanisms: MechanismSwitches,
+    /** Called on every attach or detach in the host namespace. */
+    private readonly onMountEvent: () => void,
+  ) {
+    this.hostMounts = environment.baselineHostMounts;
+    this.maxHostMounts = this.hostMounts;
+    this.systemMounts = environment.baselineHostMounts * (1 + this.serviceReceivers());
+    this.maxSystemMounts = this.systemMounts;
+  }
+
+  /** Receivers of a propagated host mount now: sandboxed services + containers in their setup window. */
+  receivers(thread: KernelThread): number {
+    if (!this.mechanisms.propagation || !thread.propagates) return 0;
+    return this.serviceReceivers() + this.windowCount;
+  }
+
+  private serviceReceivers(): number {
+    return this.mechanisms.propagation ? this.environment.sandboxedServices : 0;
+  }
+
+  change(thread: KernelThread, delta: number): void {
+    this.hostMounts += delta;
+    this.systemMounts += delta * (1 + this.receivers(thread));
+    if (this.hostMounts > this.maxHostMounts) this.maxHostMounts = this.hostMounts;
+    if (this.systemMounts > this.maxSystemMounts) this.maxSystemMounts = this.systemMounts;
+    const receivers = this.receivers(thread);
+    if (receivers > this.maxReceivers) this.maxReceivers = receivers;
+    this.mountEvents++;
+    this.onMountEvent();
+  }
+
+  /** runc entered (true) or left (false) its setup window. */
+  window(enter: boolean): void {
+    this.windowCount += enter ? 1 : -1;
+    if (this.windowCount > this.maxWindowCount) this.maxWindowCount = this.windowCount;
+  }
+
+  sample(): void {
+    this.samples.push({ timeNs: this.sim.now, hostMounts: this.hostMounts, systemMounts: this.systemMounts, receivers: this.serviceReceivers() + this.windowCount });
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The models a resolved scenario runs on, stored once and referred to by
+ * content hash: machine models (the family's data, cost tables included) and
+ * launch model sets (kernel, node and runtime resolved together, overrides
+ * applied). Points name the hash; resolved.json stores the values; a worker
+ * builds its topology and links its recipes from them without reading a file.
+ *
+ * The hash covers a model's content, not where it was read from: keys named
+ * `file` are left out, so the same model read from two checkouts (the shards
+ * of one sweep on two machines) hashes alike, and an edited model does not.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../input/json-codec.js';
+import type { LaunchModels } from '../models/types.js';
+import type { MachineModel } from '../topology/index.js';
+
+export interface ResolvedModels {
+  /** Machine family models by content hash. */
+  readonly machines: Readonly<Record<string, MachineModel>>;
+  /** Kernel + node + runtime model sets by content hash. */
+  readonly launch: Readonly<Record<string, LaunchModels>>;
+}
+
+export const NO_MODELS: ResolvedModels = { machines: {}, launch: {} };
+
+function withoutFiles(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutFiles);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) if (key !== 'file') out[key] = withoutFiles(inner);
+    return out;
+  }
+  return value;
+}
+
+/** sha256 (hex, 16 characters) of a model's content, paths left out. */
+export function modelHash(model: unknown): string {
+  return createHash('sha256').update(canonicalJson(withoutFiles(model))).digest('hex').slice(0, 16);
+}
+
+/** Collects the models of one resolve, each once. */
+export class ModelTable {
+  private readonly machines = new Map<string, MachineModel>();
+  private readonly launch = new Map<string, LaunchModels>();
+  private readonly hashes = new WeakMap<object, string>();
+
+  addMachine(model: MachineModel): string {
+    return this.add(this.machines, model);
+  }
+
+  addLaunch(models: LaunchModels): string {
+    return this.add(this.launch, models);
+  }
+
+  /** Only the models some point uses, keys sorted. */
+  models(): ResolvedModels {
+    const sorted = <T>(map: Map<string, T>): Record<string, T> => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return { machines: sorted(this.machines), launch: sorted(this.launch) };
+  }
+
+  private add<T extends object>(map: Map<string, T>, model: T): string {
+    let hash = this.hashes.get(model);
+    if (hash === undefined) {
+      hash = modelHash(model);
+      this.hashes.set(model, hash);
+    }
+    if (!map.has(hash)) map.set(hash, model);
+    return hash;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * One (point, seed) run as a task: the point, the seed, the models the point
+ * runs on (only those, by content hash), and the caller's limits. The same
+ * function runs it in this thread and in a pool thread, so where a run
+ * executes never changes its bytes.
+ */
+import type { RunLimits } from '../engine/index.js';
+import type { RunOutput } from '../analysis/summary.js';
+import type { ResolvedModels, RunPoint } from '../scenario/types.js';
+import { workloadKind } from '../workloads/registry.js';
+import type { BuildCache } from '../workloads/kind.js';
+
+export interface RunTask {
+  readonly point: RunPoint;
+  readonly seed: string;
+  /** The models `point` runs on. */
+  readonly models: ResolvedModels;
+  /** Rough relative cost, to start the longest runs first. */
+  readonly cost: number;
+  /** Tightens the point's own limits (tests, tools). */
+  readonly limits?: Partial<RunLimits>;
+}
+
+export interface FinishedRun {
+  readonly machine: string;
+  readonly output: RunOutput;
+}
+
+/** Runs one task; the heap is measured here, not in the model. */
+export function runTask(task: RunTask, cache: BuildCache): FinishedRun {
+  const spec = task.point.spec;
+  const limits = { ...spec.limits, ...task.limits };
+  return workloadKind(spec.kind).run({ spec, models: task.models, seed: task.seed, limits, heapProbe: () => process.memoryUsage().heapUsed, cache });
+}
