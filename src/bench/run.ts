@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { EventQueue } from '../engine/index.js';
 import { simulateOpenQueue } from '../validation/models.js';
-import { formatTable } from '../cli/table.js';
+import { formatTable } from '../report/table.js';
 import { benchmarkReproduction, benchmarkSections, type BenchRow } from './sections.js';
 
 function bestOf<T>(repeats: number, run: () => T): { seconds: number; result: T } {

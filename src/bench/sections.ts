@@ -39,7 +39,7 @@ function stormRunner(): (containers: number, layers: number, seed?: string) => L
     const key = `${containers}x${layers}`;
     let scenario = scenarios.get(key);
     if (scenario === undefined) {
-      scenario = loadScenarioText(toYaml({ name: `bench-${key}`, machine: 'r5.metal', runtime: 'containerd-idmap', containers, layers, seeds: 1 }), '(bench)', { catalog });
+      scenario = loadScenarioText(toYaml({ name: `bench-${key}`, machine: 'r5.metal', containers, layers, seeds: 1 }), '(bench)', { catalog });
       scenarios.set(key, scenario);
     }
     return runTask({ point: scenario.points[0], seed, models: scenario.models, cost: 0 }, cache).output.result as LaunchRunResult;

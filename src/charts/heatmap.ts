@@ -5,7 +5,7 @@
  * visible at a glance, which is what the chart is for.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { Topology } from '../topology/topology.js';
+import type { Topology } from '../topology/index.js';
 
 export interface HeatmapOptions {
   /** NUMA node where the line lives; default the topology's globals home node. */

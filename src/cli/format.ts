@@ -5,7 +5,7 @@
  */
 import type { ScenarioSummary } from '../analysis/summary.js';
 import { headlineRows } from '../report/run-report.js';
-import { formatTable } from './table.js';
+import { formatTable } from '../report/table.js';
 
 /** Point coordinates, machine, then p50/p99 latency, failures and waiting share (launch) or latency/throughput (pause_bench). */
 export function summaryTable(summary: ScenarioSummary, kind: string): string {

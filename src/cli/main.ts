@@ -14,6 +14,7 @@ import { registerAblate } from './commands/ablate.js';
 import { registerSensitivity } from './commands/sensitivity.js';
 import { registerMerge } from './commands/merge.js';
 import { registerBench } from './commands/bench.js';
+import { registerMetrics } from './commands/metrics.js';
 
 import { EXIT } from './exit-codes.js';
 
@@ -48,7 +49,7 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
 }
 
 type Register = (cli: Argv, ctx: CommandContext) => Argv;
-const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerSensitivity, registerBench, registerMerge];
+const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerSensitivity, registerBench, registerMerge, registerMetrics];
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -24,7 +24,7 @@
  * - A line nobody owns yet is fetched from the home for `homeServiceNs`.
  */
 import type { Simulation } from '../engine/index.js';
-import type { DistanceClass, Topology } from '../topology/topology.js';
+import type { DistanceClass, Topology } from '../topology/index.js';
 
 /** What the coherence model needs from its surroundings. */
 export interface CoherenceContext {

@@ -7,7 +7,7 @@
  * The only consumer is `stretchNs`: a critical section runs slower while a
  * sibling hardware thread competes for the core's issue slots.
  */
-import type { Topology } from '../topology/topology.js';
+import type { Topology } from '../topology/index.js';
 
 export class CpuState {
   private readonly busy: Uint8Array;

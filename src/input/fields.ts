@@ -125,8 +125,7 @@ function childSchema(schema: TSchema, segment: string | number, refs: Refs = new
 }
 
 /** The schema of the field at `path`, or undefined when the schema has no such field. */
-export function schemaAt(schema: TSchema, path: FieldPath): TSchema | undefined {
-  const refs: Refs = new Map();
+export function schemaAt(schema: TSchema, path: FieldPath, refs: Refs = new Map()): TSchema | undefined {
   let node: TSchema | undefined = resolveRef(schema, refs);
   for (const segment of path) {
     if (node === undefined) return undefined;
@@ -148,6 +147,21 @@ export function namedFieldPaths(schema: TSchema, depth = 2, prefix = ''): string
     paths.push(...namedFieldPaths(child, depth - 1, path));
   }
   return paths;
+}
+
+/** A copy of `schema` whose references to recursive roots (`This`) are the roots themselves, so it compiles on its own. */
+function inlineRecursive(schema: TSchema, refs: Refs): TSchema {
+  if (refs.size === 0) return schema;
+  const copy = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(copy);
+    if (typeof node !== 'object' || node === null) return node;
+    const s = node as TSchema & { $ref?: string };
+    if (kindOf(s) === 'This' && typeof s.$ref === 'string' && refs.has(s.$ref)) return refs.get(s.$ref);
+    const out: Record<string | symbol, unknown> = {};
+    for (const key of Reflect.ownKeys(node)) out[key] = copy((node as Record<string | symbol, unknown>)[key]);
+    return out;
+  };
+  return copy(schema) as TSchema;
 }
 
 /** The branch of a union that matches the shape of `value`, to explain what is wrong inside it. */
@@ -198,17 +212,14 @@ export function validateField<T>(schema: TSchema, value: unknown, source: ValueS
     const relative = relativeText === '' ? [] : parseFieldPath(relativeText.startsWith('[') ? `_${relativeText}` : relativeText);
     if (relative === undefined) throw error;
     const path = relativeText.startsWith('[') ? relative.slice(1) : relative;
-    const fieldSchema = schemaAt(schema, path);
+    const refs: Refs = new Map();
+    const fieldSchema = schemaAt(schema, path, refs);
     if (fieldSchema === undefined || kindOf(fieldSchema) !== 'Union') throw error;
     const fieldValue = getPath(value, path);
     const branch = branchFor(fieldSchema, fieldValue);
     if (branch === undefined || branch === fieldSchema) throw error;
-    try {
-      validateField(branch, fieldValue, source, [...root, ...path]);
-    } catch (inner) {
-      // A branch with references to an enclosing recursive schema cannot be checked on its own.
-      if (inner instanceof InputError) throw inner;
-    }
+    // A branch cut out of a recursive schema (a step inside a step) refers back to it: put it back in whole.
+    validateField(inlineRecursive(branch, refs), fieldValue, source, [...root, ...path]);
     throw error;
   }
 }

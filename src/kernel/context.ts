@@ -4,7 +4,7 @@
  */
 import type { CpuState } from '../coherence/cpu-state.js';
 import type { Simulation } from '../engine/index.js';
-import type { Topology } from '../topology/topology.js';
+import type { Topology } from '../topology/index.js';
 
 export interface KernelContext {
   readonly sim: Simulation;

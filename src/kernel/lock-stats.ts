@@ -7,7 +7,7 @@
  * observing costs no allocation.
  */
 import { emptyCountsByDistance, type CountsByDistance } from '../coherence/cache-line.js';
-import type { DistanceClass } from '../topology/topology.js';
+import type { DistanceClass } from '../topology/index.js';
 
 /** How the lock is held: exclusive spinlock, or a side of a reader-writer lock. */
 export type LockMode = 'exclusive' | 'read' | 'write';

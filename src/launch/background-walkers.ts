@@ -9,7 +9,7 @@
  */
 import type { RandomStream } from '../engine/index.js';
 import type { ExpeditedRcu, SeqLock } from '../kernel/index.js';
-import type { Topology } from '../topology/topology.js';
+import type { Topology } from '../topology/index.js';
 import type { NodeEnvironment } from '../models/types.js';
 import type { MechanismSwitches } from './mechanisms.js';
 import type { BackgroundStats } from './node-services.js';

@@ -12,7 +12,7 @@
 import { ExpeditedRcu, RwSemaphore, SeqLock, type KernelContext } from '../kernel/index.js';
 import type { KernelModel, LaunchModels } from '../models/types.js';
 import { findParameter } from '../models/types.js';
-import type { Topology } from '../topology/topology.js';
+import type { Topology } from '../topology/index.js';
 
 export class KernelLocks {
   readonly seqlocks = new Map<string, SeqLock>();

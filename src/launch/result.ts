@@ -4,7 +4,7 @@
  * between the launch model and everything after it (metrics, reports); time
  * arrays follow the kernel model's time categories (accounting.ts).
  */
-import type { DistanceClass } from '../topology/topology.js';
+import type { DistanceClass } from '../topology/index.js';
 
 export type FailureReason = 'launch-deadline' | 'runtime-request-timeout' | 'node-health-check' | 'unfinished';
 

@@ -8,7 +8,7 @@
  * and runc finish the work (and keep contending), as on a real node.
  */
 import { Simulation, type ProcessBody, type RandomStream, type RunLimits } from '../engine/index.js';
-import type { Topology } from '../topology/topology.js';
+import type { Topology } from '../topology/index.js';
 import type { LaunchModels } from '../models/types.js';
 import type { LockStats, LogHistogram } from '../kernel/index.js';
 import { LaunchWorld } from './world.js';

@@ -17,7 +17,7 @@ import { CpuState } from '../coherence/cpu-state.js';
 import type { KernelContext } from '../kernel/index.js';
 import { CpuScheduler } from '../scheduler/scheduler.js';
 import type { LaunchModels, Step } from '../models/types.js';
-import type { Topology } from '../topology/topology.js';
+import type { Topology } from '../topology/index.js';
 import { TimeCategories, TimeMatrix } from './accounting.js';
 import { BackgroundWalkers } from './background-walkers.js';
 import { CpuBinding } from './cpu-binding.js';

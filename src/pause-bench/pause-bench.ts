@@ -16,7 +16,7 @@ import { CpuState } from '../coherence/cpu-state.js';
 import { Simulation, type ProcessBody, type RunLimits } from '../engine/index.js';
 import { emptyCountsByDistance, type CountsByDistance } from '../coherence/cache-line.js';
 import { QSpinlock, TasSpinlock, TicketSpinlock, type ExclusiveSpinlock, type KernelContext } from '../kernel/index.js';
-import type { Cpu, Topology } from '../topology/topology.js';
+import type { Cpu, Topology } from '../topology/index.js';
 
 export type PausePlacement = 'compact' | 'spread' | 'one-socket';
 export type PauseBenchLock = 'ttas' | 'ticket' | 'qspinlock';

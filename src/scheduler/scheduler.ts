@@ -14,7 +14,7 @@
  * only when someone is waiting (`yieldIfContended`).
  */
 import { SimEvent, type ProcessBody, type Simulation, Deque } from '../engine/index.js';
-import type { Topology } from '../topology/topology.js';
+import type { Topology } from '../topology/index.js';
 
 export interface SchedulerOptions {
   /** Cost of switching a CPU to a thread that was waiting for it (context switch + cache warm-up), ns. */

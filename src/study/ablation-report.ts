@@ -8,7 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { ablationSpec, ensureWritableDir, renderChart, renderReportHtml, toCsv, writeFileAtomic, type AblationRow, type CsvRow, type ReportTable } from '../report/index.js';
+import { ablationSpec, type AblationRow } from '../charts/ablation.js';
+import { ensureWritableDir, writeFileAtomic } from '../report/atomic.js';
+import { renderChart } from '../report/render.js';
+import { renderReportHtml, type ReportTable } from '../report/html.js';
+import { toCsv, type CsvRow } from '../report/csv.js';
 import { ABLATION_METRICS, CONCURRENCY_KEY, largestPointRows, type AblationMetric, type AblationStudy, type AblationTableRow, type MetricContribution } from './ablation.js';
 
 export const SHARES_NOTE =

@@ -24,6 +24,7 @@ import { formatSignificant } from '../charts/format.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { findMachineModel, parseMachineSpec } from '../topology/index.js';
 import { LAUNCH_DEFAULTS } from '../workloads/launch/index.js';
+import { parseDurationNs } from '../input/units.js';
 
 /** The Netflix case's families, the default: `all` runs every family in models/machines (slow). */
 export const DEFAULT_PLAN_MACHINES = ['r5.metal', 'm7i.metal-24xl', 'm7a.24xlarge'] as const;
@@ -90,9 +91,10 @@ export function planScenario(machine: string, concurrencies: readonly number[], 
     runtime: options.runtime,
     containers: concurrencies[0],
     layers: options.layers,
-    arrival: { kind: 'staggered', over: '2 s' },
+    arrival: LAUNCH_DEFAULTS.arrival,
     deadlines: { launch: `${options.deadlineNs} ns` },
-    horizon: `${Math.max(120e9, 4 * options.deadlineNs)} ns`,
+    // At least the default deadline's horizon, so a short deadline still lets slow launches finish.
+    horizon: `${Math.max(parseDurationNs(LAUNCH_DEFAULTS.deadlines.launch), options.deadlineNs) * LAUNCH_DEFAULTS.horizonDeadlines} ns`,
     seeds: options.seeds,
     ...(concurrencies.length > 1 ? { sweep: { containers: [...concurrencies] } } : {}),
   };
@@ -111,7 +113,7 @@ export function planSource(options: PlanOptions): Record<string, unknown> {
     kernel: options.kernel ?? LAUNCH_DEFAULTS.kernel,
     node: options.node ?? LAUNCH_DEFAULTS.node,
     layersPerContainer: 'fixed',
-    arrival: 'staggered over 2 s',
+    arrival: `${LAUNCH_DEFAULTS.arrival.kind} over ${LAUNCH_DEFAULTS.arrival.over}`,
     passes: `mean failure rate over seeds < ${PLAN_MAX_FAILURE_RATE * 100}%`,
   };
 }

@@ -8,7 +8,7 @@
  * home, which may sit on the other socket. Per-pair costs are precomputed into
  * flat arrays: `transferNs` sits on the simulator's hottest path.
  */
-import { RandomStream } from '../engine/random.js';
+import { RandomStream } from '../engine/index.js';
 import { InputError } from '../input/errors.js';
 import { formatCpuList, parseCpuList } from '../input/cpulist.js';
 import { layoutCpus } from './layout.js';

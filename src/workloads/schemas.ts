@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
-import { MachineFileSchema } from '../topology/schema.js';
+import { MachineFileSchema } from '../topology/index.js';
 import { ScenarioFileSchema } from './registry.js';
 import { MODEL_FILE_SCHEMAS } from '../models/schema.js';
 

@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureCurveSpec, latencyCurveSpec, renderChart, renderReportHtml, toCsv, writeFileAtomic } from '../../src/report/index.js';
+import { failureCurveSpec } from '../../src/charts/failure-curve.js';
+import { latencyCurveSpec } from '../../src/charts/latency-curve.js';
+import { renderChart } from '../../src/report/render.js';
+import { renderReportHtml } from '../../src/report/html.js';
+import { toCsv } from '../../src/report/csv.js';
+import { writeFileAtomic } from '../../src/report/atomic.js';
 import { samplePage } from '../report/sample-page.js';
 import { failureRows, latencyRows } from '../report/sample-rows.js';
 

@@ -1,17 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  ablationSpec,
-  failureCurveSpec,
-  handoffsSpec,
-  latencyCurveSpec,
-  machineColorScale,
-  machineDomain,
-  mountTableSpec,
-  pauseBenchSpec,
-  renderChart,
-  timeBreakdownSpec,
-} from '../../src/report/index.js';
+import { ablationSpec } from '../../src/charts/ablation.js';
+import { failureCurveSpec } from '../../src/charts/failure-curve.js';
+import { handoffsSpec } from '../../src/charts/handoffs.js';
+import { latencyCurveSpec } from '../../src/charts/latency-curve.js';
+import { machineColorScale, machineDomain } from '../../src/charts/theme.js';
+import { mountTableSpec } from '../../src/charts/mount-table.js';
+import { pauseBenchSpec } from '../../src/charts/pause-bench.js';
+import { renderChart } from '../../src/report/render.js';
+import { timeBreakdownSpec } from '../../src/charts/time-breakdown.js';
 import { ablationRows, failureRows, handoffRows, latencyRows, mountTableRows, pauseBenchRows, timeBreakdownRows } from './sample-rows.js';
 
 const specs: [string, TopLevelSpec, string[]][] = [

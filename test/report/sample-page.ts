@@ -1,5 +1,5 @@
 /** A report page with every section filled, including hostile strings, for the HTML and browser tests. */
-import type { ReportChart, ReportPage } from '../../src/report/index.js';
+import type { ReportChart, ReportPage } from '../../src/report/html.js';
 
 export const HOSTILE_TITLE = '<script>alert(1)</script>';
 export const HOSTILE_CELL = '"&<>';

@@ -1,5 +1,11 @@
 /** Small, hand-made rows shaped like the simulation's summaries, for chart and page tests. */
-import type { AblationRow, FailureCurveRow, HandoffsRow, LatencyCurveRow, MountTableRow, PauseBenchRow, TimeBreakdownRow } from '../../src/report/index.js';
+import type { AblationRow } from '../../src/charts/ablation.js';
+import type { FailureCurveRow } from '../../src/charts/failure-curve.js';
+import type { HandoffsRow } from '../../src/charts/handoffs.js';
+import type { LatencyCurveRow } from '../../src/charts/latency-curve.js';
+import type { MountTableRow } from '../../src/charts/mount-table.js';
+import type { PauseBenchRow } from '../../src/charts/pause-bench.js';
+import type { TimeBreakdownRow } from '../../src/charts/time-breakdown.js';
 
 export const MACHINES = ['m7a.24xlarge', 'm7i.metal-24xl', 'r5.metal'] as const;
 

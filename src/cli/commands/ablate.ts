@@ -4,7 +4,7 @@ import { createExecutor } from '../../sweep/executor.js';
 import { parseMechanismList, runAblation } from '../../study/ablation.js';
 import { SHARES_NOTE, ablationTextTable, writeAblationReport } from '../../study/ablation-report.js';
 import { ensureWritableDir } from '../../report/atomic.js';
-import { formatTable } from '../table.js';
+import { formatTable } from '../../report/table.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from '../context.js';
 

@@ -12,7 +12,7 @@ import { createExecutor } from '../../sweep/executor.js';
 import { DEFAULT_BASELINE_TOLERANCE } from '../../check/baseline.js';
 import { junitXml } from '../../check/junit.js';
 import { checkSummaryLine, checkTable, diffTable, findScenarioFiles, junitSuites, loadScenarios, reportHolds, runChecks } from '../../check/run.js';
-import { formatTable } from '../table.js';
+import { formatTable } from '../../report/table.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from '../context.js';
 

@@ -1,13 +1,13 @@
 import type { Argv } from 'yargs';
 import { join, resolve } from 'node:path';
-import { formatTable } from '../table.js';
+import { formatTable } from '../../report/table.js';
 import type { CommandContext } from '../context.js';
 import { formatCpuList } from '../../input/cpulist.js';
 import { formatDurationNs } from '../../input/units.js';
-import { findMachineModel, listMachineModels, parseMachineSpec, resolveMachine } from '../../topology/load.js';
+import { findMachineModel, listMachineModels, parseMachineSpec, resolveMachine } from '../../topology/index.js';
 import { DEFAULT_MODELS_ROOT, ModelCatalog } from '../../input/catalog.js';
-import type { MachineModel } from '../../topology/schema.js';
-import type { Topology } from '../../topology/topology.js';
+import type { MachineModel } from '../../topology/index.js';
+import type { Topology } from '../../topology/index.js';
 import { topologyHeatmapSpec } from '../../charts/heatmap.js';
 import { renderChart } from '../../report/render.js';
 import { ensureWritableDir, writeFileAtomic } from '../../report/atomic.js';

@@ -10,15 +10,19 @@ import { InputError } from '../../input/errors.js';
 import { parseDurationNs } from '../../input/units.js';
 import { ModelCatalog } from '../../input/catalog.js';
 import { runScenario } from '../../pipeline.js';
-import { ensureWritableDir, renderChart, renderReportHtml, toCsv, writeFileAtomic, type ReportPage } from '../../report/index.js';
+import { ensureWritableDir, writeFileAtomic } from '../../report/atomic.js';
+import { renderChart } from '../../report/render.js';
+import { renderReportHtml, type ReportPage } from '../../report/html.js';
+import { toCsv } from '../../report/csv.js';
 import { planChartSpec } from '../../charts/plan.js';
 import { listMachineModels } from '../../topology/index.js';
+import { LAUNCH_DEFAULTS } from '../../workloads/launch/index.js';
 import { createExecutor } from '../../sweep/executor.js';
 import { COST_FORMULA, DEFAULT_PLAN_MACHINES, PLAN_LADDER, PLAN_RESOLUTION, planLadder, planSource, planTableRows, runPlan, type PlanOptions, type PlanRow } from '../../study/plan.js';
 import type { CommandContext } from '../context.js';
 import { commandLine } from '../format.js';
 import { createProgress } from '../progress.js';
-import { formatTable } from '../table.js';
+import { formatTable } from '../../report/table.js';
 import { checkMachineNames } from './compare.js';
 import { EXIT_CODES_EPILOGUE, locksimVersion } from './run.js';
 
@@ -145,8 +149,8 @@ export function registerPlan(cli: Argv, context: CommandContext): Argv {
       y
         .option('containers', { type: 'number', default: 100, describe: 'containers you need to launch at once' })
         .option('layers', { type: 'number', default: 50, describe: 'image layers per container (fixed)' })
-        .option('runtime', { type: 'string', default: 'containerd-idmap', describe: 'runtime model in models/runtimes' })
-        .option('deadline', { type: 'string', default: '30 s', describe: 'launch deadline (the health check), e.g. "30 s"' })
+        .option('runtime', { type: 'string', default: LAUNCH_DEFAULTS.runtime, describe: 'runtime model in models/runtimes' })
+        .option('deadline', { type: 'string', default: LAUNCH_DEFAULTS.deadlines.launch, describe: 'launch deadline (the health check), e.g. "30 s"' })
         .option('machines', { type: 'string', default: DEFAULT_PLAN_MACHINES.join(','), describe: '`all` (every family in models/machines; slow) or comma-separated names' })
         .option('seeds', { type: 'number', default: 3, describe: 'replications per concurrency tried' })
         .option('max-concurrency', { type: 'number', default: 400, describe: 'largest concurrency to try' })

@@ -7,9 +7,10 @@
  */
 import type { Argv } from 'yargs';
 import { join } from 'node:path';
-import { ensureWritableDir, toCsv, writeFileAtomic } from '../../report/index.js';
+import { ensureWritableDir, writeFileAtomic } from '../../report/atomic.js';
+import { toCsv } from '../../report/csv.js';
 import { parseRangePoints, runSensitivity, sensitivityCsvRows, sensitivityMarkdown } from '../../study/sensitivity.js';
-import { formatTable } from '../table.js';
+import { formatTable } from '../../report/table.js';
 import { createExecutor } from '../../sweep/executor.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from '../context.js';

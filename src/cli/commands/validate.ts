@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { runValidation, DEFAULT_VALIDATION, type ValidationRow } from '../../validation/table.js';
-import { formatTable } from '../table.js';
+import { formatTable } from '../../report/table.js';
 import type { CommandContext } from '../context.js';
 
 export function registerValidate(cli: Argv, context: CommandContext): Argv {
