@@ -44,7 +44,7 @@ function layerRule(folder) {
         patterns: [
           { group: upward, message: `src/${folder} imports only from lower layers (see LAYERS in eslint.config.js and docs/architecture.md).` },
           { group: inside, message: 'Import a model layer through its index.ts, its public surface.' },
-        ],
+        ].filter((pattern) => pattern.group.length > 0),
       }],
     },
   };
