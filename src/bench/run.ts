@@ -52,7 +52,7 @@ export function benchEngine(customers = 1_000_000): BenchRow[] {
     { name: 'engine events per second', value: `${(eventsPerSecond / 1e6).toFixed(2)} M/s`, note: 'target >= 10 M/s; SimPy 4.1.2 ~0.55 M/s here' },
     { name: 'bare heap push+pop, same entries', value: `${heap.seconds.toFixed(3)} s`, note: `${(events / heap.seconds / 1e6).toFixed(1)} M/s` },
     { name: 'engine / bare heap', value: `${(engine.seconds / heap.seconds).toFixed(2)} x`, note: 'target <= 3 x' },
-    { name: 'engine vs SimPy (0.55 M ev/s)', value: `${(eventsPerSecond / 0.55e6).toFixed(1)} x`, note: 'anchor from mission.md, not measured here' },
+    { name: 'engine vs SimPy (0.55 M ev/s)', value: `${(eventsPerSecond / 0.55e6).toFixed(1)} x`, note: 'anchor from docs/case.md §8.6, not measured here' },
   ];
 }
 

@@ -13,7 +13,7 @@
  * Simplified on purpose: the pending-bit stage and the head's spin on the
  * lock word are folded into the FIFO queue; the qnode lines and the
  * xchg_tail of an arriving waiter are not charged (about 4 transfers per
- * handoff in the real code, kernel.md section 4, against 1 here).
+ * handoff in the real code, docs/kernel.md §4, against 1 here).
  * Deviation from the brief: `tryLock` is a generator (`yield* lock.tryLock(cpu)`)
  * because a successful cmpxchg costs the line transfer like `lock` does.
  */

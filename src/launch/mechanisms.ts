@@ -1,6 +1,5 @@
 /**
- * The mechanisms beyond the naive model (mission.md, "What a naive model
- * misses"), each a switch so an ablation can turn it off and measure what it
+ * The mechanisms beyond the naive model (docs/feasibility.md §2), each a switch so an ablation can turn it off and measure what it
  * carried. All are on by default: each is grounded in kernel or user-space
  * code, cited where it acts.
  */

@@ -4,7 +4,7 @@
  * only that one switched off (`mechanisms.<name>=false`); per sweep point and
  * metric the table gives the baseline value, the value without the mechanism,
  * their difference, and the mechanism's share of the rise above the smallest
- * swept concurrency, as feasibility.md computes it:
+ * swept concurrency, as docs/feasibility.md §7 computes it:
  *
  *   share = (full - off) / (full - base)
  *

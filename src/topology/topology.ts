@@ -83,7 +83,7 @@ export interface Topology {
   readonly smtSlowdown: number;
   /**
    * The same when the busy siblings only spin with PAUSE, which gives up
-   * most issue slots (hardware.md 4.1: sigma 0.10 against 0.25).
+   * most issue slots (docs/hardware.md §4.1: sigma 0.10 against 0.25).
    */
   readonly smtSpinSlowdown: number;
 

@@ -29,7 +29,7 @@ describe('pause_bench', () => {
     expect(result.meanLatencyNs).toBe(100);
   });
 
-  // R8 as the model reads it (test topologies with hardware.md medians; home
+  // R8 as the model reads it (test topologies with docs/hardware.md medians; home
   // service 30 ns, re-read 15 ns, SMT slowdown 1.2 for every family).
   it('R8: r5 one socket below both sockets at 48 threads; m7a lowest at high thread counts', () => {
     const run = (topology: ReturnType<typeof r5MetalLike>, threads: number, placement: 'compact' | 'one-socket') =>

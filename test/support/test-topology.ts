@@ -175,7 +175,7 @@ export function uniformZeroTopology(cpus: number): Topology {
 }
 
 /**
- * The three R8 families with hardware.md's medians. Home service and SMT
+ * The three R8 families with docs/hardware.md's medians. Home service and SMT
  * slowdown are the calibrated unknowns, one value for all families.
  */
 export const HOME_SERVICE_NS = 30;

@@ -45,7 +45,7 @@ describe('c2c CSV import (nviennot/core-to-core-latency layout)', () => {
     expect(spr.cpus).toBe(36);
     const cl = importC2cMatrix(join(dir, 'Intel(R) Xeon(R) Platinum 8275CL CPU @ 3.00GHz.csv'));
     expect(cl.cpus).toBe(96);
-    // SMT siblings i and i + 48 are the cheapest pair (hardware.md: 7.5-7.9 ns).
+    // SMT siblings i and i + 48 are the cheapest pair (docs/hardware.md: 7.5-7.9 ns).
     expect(cl.latencyNs[0][48]).toBeLessThan(8);
   });
 });
