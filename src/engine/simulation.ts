@@ -97,6 +97,28 @@ export class Simulation {
     return new Process(this, body, name);
   }
 
+  /**
+   * An event that succeeds once every one of `events` has succeeded (SimPy's
+   * AllOf), or fails with the first failure among them.
+   */
+  allOf(events: readonly SimEvent[]): SimEvent<void> {
+    const all = new SimEvent<void>(this);
+    let left = events.length;
+    const settle = (event: SimEvent): void => {
+      if (all.isTriggered) return;
+      if (!event.ok) {
+        event.defused = true;
+        all.fail(event.value as Error);
+      } else if (--left === 0) all.succeed();
+    };
+    for (const event of events) {
+      if (event.isProcessed) settle(event);
+      else event.addCallback(settle);
+    }
+    if (events.length === 0) all.succeed();
+    return all;
+  }
+
   /** Time of the next event, or Infinity if none is scheduled. */
   peek(): SimTime {
     return this.queue.peekTime();

@@ -7,7 +7,7 @@
  * A failed launch is not aborted: the kubelet gives up on it, but containerd
  * and runc finish the work (and keep contending), as on a real node.
  */
-import { Simulation, type ProcessBody, type RandomStream, type RunLimits } from '../engine/index.js';
+import { Simulation, type ProcessBody, type RandomStream, type RunLimits, type SimEvent } from '../engine/index.js';
 import type { Topology } from '../topology/index.js';
 import type { LaunchModels } from '../models/types.js';
 import type { LockStats, LogHistogram } from '../kernel/index.js';
@@ -147,12 +147,13 @@ export function runLaunchStorm(options: {
     finished++;
   }
 
+  const launchProcesses: SimEvent[] = [];
   for (let i = 0; i < spec.containers; i++) {
     const thread = world.newThread(`container-${i}`, layers[i], cpus[i]);
     thread.propagates = true;
     const state: LaunchState = { thread, startNs: starts[i], endNs: null, reason: null };
     launches.push(state);
-    sim.process(launch(state), thread.name);
+    launchProcesses.push(sim.process(launch(state), thread.name));
   }
 
   const mountinfoOn = spec.mechanisms.mountinfoReaders;
@@ -191,14 +192,7 @@ export function runLaunchStorm(options: {
   );
 
   // Run until every launch finished or the horizon; background loops never end on their own.
-  const allDone = sim.event();
-  sim.process(
-    (function* watcher(): ProcessBody {
-      while (finished < spec.containers) yield sim.timeout(10_000_000);
-      allDone.succeed();
-    })(),
-    'completion-watch',
-  );
+  const allDone = sim.allOf(launchProcesses);
   while (!allDone.isProcessed && sim.peek() <= spec.horizonNs) {
     if (!sim.step()) break;
   }
