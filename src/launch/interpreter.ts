@@ -18,6 +18,22 @@ import type { KernelThread } from './thread.js';
 
 type LockStep = Extract<Step, { kind: 'lock' }>;
 
+/** One declared lock as the interpreter uses it: the lock and its time categories, found once per step by name. */
+interface LockSlot {
+  readonly seqlock: SeqLock | null;
+  readonly sem: RwSemaphore | null;
+  readonly spin: number;
+  readonly section: number;
+  /** Sleeping wait (rwsems), -1 for seqlocks. */
+  readonly sleep: number;
+}
+
+/** A procedure with its flamegraph number. */
+interface ProcedureSlot {
+  readonly procedure: Procedure;
+  readonly number: number;
+}
+
 /** A lock taken by a `lock` step, to be released after its nested steps. */
 class HeldLock {
   /** The section's length once started (`startSection`), ns. */
@@ -29,12 +45,9 @@ class HeldLock {
     readonly step: LockStep,
     /** The CPU the lock was taken on (its identity for release, even if the thread moved). */
     readonly cpu: number,
-    readonly seqlock: SeqLock | null,
-    readonly sem: RwSemaphore | null,
+    readonly slot: LockSlot,
     /** Line transfer still to wait after an acquisition without a process step, ns. */
     readonly transferNs: number,
-    readonly spinCategory: number,
-    readonly sectionCategory: number,
   ) {}
 }
 
@@ -62,22 +75,27 @@ export class RecipeInterpreter {
   /** Simulated time the interpreter last ran a step of any thread (to tell a frozen model from a slow one). */
   lastStepNs = 0;
   private readonly sim: Simulation;
-  private readonly procedures: Readonly<Record<string, Procedure>>;
+  private readonly procedures = new Map<string, ProcedureSlot>();
+  private readonly locks = new Map<string, LockSlot>();
   private readonly walkNs: number;
   private readonly syscallUserNs: number;
   private readonly countScratch: Record<CountVariable, number> = { layers: 0, receivers: 0, hostMounts: 0 };
-  /** Per lock name: its spin and section time categories. */
-  private readonly spinCategory = new Map<string, number>();
-  private readonly sectionCategory = new Map<string, number>();
 
   constructor(private readonly world: LaunchWorld) {
     this.sim = world.sim;
-    this.procedures = world.models.procedures;
+    for (const [key, procedure] of Object.entries(world.models.procedures)) this.procedures.set(key, { procedure, number: world.procedureNumber(key) });
     this.walkNs = world.parameter('path_walk');
     this.syscallUserNs = world.parameter('syscall_user', 0);
+    const categories = world.categories;
     for (const lock of world.models.kernel.locks) {
-      this.spinCategory.set(lock.name, world.categories.spin(lock.name));
-      this.sectionCategory.set(lock.name, world.categories.section(lock.name));
+      const sem = world.locks.rwsems.get(lock.name) ?? null;
+      this.locks.set(lock.name, {
+        seqlock: world.locks.seqlocks.get(lock.name) ?? null,
+        sem,
+        spin: categories.spin(lock.name),
+        section: categories.section(lock.name),
+        sleep: sem === null ? -1 : categories.sleep(lock.name),
+      });
     }
   }
 
@@ -171,8 +189,8 @@ export class RecipeInterpreter {
           if (sectionNs > 0) {
             thread.awakeAtNs = this.sim.now + sectionNs;
             yield this.sim.timeout(sectionNs);
-            world.account(thread, held.spinCategory, held.transferNs);
-            world.account(thread, held.sectionCategory, held.holdNs);
+            world.account(thread, held.slot.spin, held.transferNs);
+            world.account(thread, held.slot.section, held.holdNs);
           }
           if (step.steps.length === 0) this.releaseLock(thread, held);
           else stack.push({ kind: FRAME_LOCK, steps: step.steps, index: 0, scale: stepScale, remaining: 0, lock: held });
@@ -192,7 +210,8 @@ export class RecipeInterpreter {
         }
         case 'call': {
           if (step.countsAsMountOp) thread.mountOps++;
-          const procedure = this.procedures[step.procedure];
+          const slot = this.procedures.get(step.procedure)!;
+          const procedure = slot.procedure;
           if (!procedure.isSyscall || thread.procedure !== 0) {
             stack.push(plainFrame(procedure.steps, stepScale));
             break;
@@ -200,7 +219,7 @@ export class RecipeInterpreter {
           if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
           thread.syscalls++;
           thread.syscallCounts.set(procedure.name, (thread.syscallCounts.get(procedure.name) ?? 0) + 1);
-          thread.procedure = world.procedureNumber(step.procedure);
+          thread.procedure = slot.number;
           stack.push({ kind: FRAME_SYSCALL, steps: procedure.steps, index: 0, scale: stepScale, remaining: 0, lock: null });
           break;
         }
@@ -268,32 +287,33 @@ export class RecipeInterpreter {
    */
   private lockNowIfFree(thread: KernelThread, step: LockStep): HeldLock | null {
     if (step.lockKind !== 'seqlock' || step.mode !== 'write') return null;
-    const lock = this.world.locks.seqlocks.get(step.lock)!;
+    const slot = this.locks.get(step.lock)!;
+    const lock = slot.seqlock!;
     if (lock.spinlock.isLocked) return null;
     const cpu = thread.cpu;
     // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
     if (this.world.mechanisms.rcuHeldOpen) this.world.locks.rcu.enterReadSide(cpu);
     const transferNs = lock.writeLockNowIfFree(cpu);
-    return new HeldLock(step, cpu, lock, null, transferNs, this.spinCategory.get(step.lock)!, this.sectionCategory.get(step.lock)!);
+    return new HeldLock(step, cpu, slot, transferNs);
   }
 
   /** Waits until the thread holds the lock of a `lock` step (spinning or asleep, as the lock decides). */
   private *waitForLock(thread: KernelThread, step: LockStep): ProcessBody<HeldLock> {
     const world = this.world;
-    const spinCategory = this.spinCategory.get(step.lock)!;
-    const sectionCategory = this.sectionCategory.get(step.lock)!;
+    const slot = this.locks.get(step.lock)!;
+    const spinCategory = slot.spin;
     if (step.lockKind === 'seqlock') {
       const cpu = thread.cpu;
-      const lock = world.locks.seqlocks.get(step.lock)!;
+      const lock = slot.seqlock!;
       if (world.mechanisms.rcuHeldOpen) world.locks.rcu.enterReadSide(cpu);
       const requestedNs = this.sim.now;
       if (step.mode === 'write') yield* lock.writeLock(cpu);
       else yield* lock.lockExclusive(cpu);
       world.account(thread, spinCategory, this.sim.now - requestedNs);
-      return new HeldLock(step, cpu, lock, null, 0, spinCategory, sectionCategory);
+      return new HeldLock(step, cpu, slot, 0);
     }
     const lockCpu = thread.cpu;
-    const sem = world.locks.rwsems.get(step.lock)!;
+    const sem = slot.sem!;
     const requestedNs = this.sim.now;
     const sleepBefore = sem.stats.sleepNs;
     thread.sleptInLock = false;
@@ -302,7 +322,7 @@ export class RecipeInterpreter {
     const waitedNs = this.sim.now - requestedNs;
     if (thread.sleptInLock) {
       const sleptNs = Math.min(waitedNs, sem.stats.sleepNs - sleepBefore);
-      world.account(thread, world.categories.sleep(step.lock), sleptNs);
+      world.account(thread, slot.sleep, sleptNs);
       world.account(thread, spinCategory, waitedNs - sleptNs);
       // Granted while asleep: the owner must be scheduled again before it can run its section.
       thread.sleptInLock = false;
@@ -315,7 +335,7 @@ export class RecipeInterpreter {
       thread.writeHeldSems.push(sem);
       sem.setOwnerRunning(true);
     }
-    return new HeldLock(step, lockCpu, null, sem, 0, spinCategory, sectionCategory);
+    return new HeldLock(step, lockCpu, slot, 0);
   }
 
   /**
@@ -328,7 +348,7 @@ export class RecipeInterpreter {
     const world = this.world;
     const step = held.step;
     const baseHoldNs = this.holdNs(step.hold, thread) * scale;
-    if (held.seqlock === null) {
+    if (held.slot.seqlock === null) {
       held.holdNs = baseHoldNs > 0 ? world.cpuState.stretchNs(thread.cpu, baseHoldNs) : 0;
       return held.holdNs;
     }
@@ -344,20 +364,22 @@ export class RecipeInterpreter {
 
   private releaseLock(thread: KernelThread, held: HeldLock): void {
     const { step, cpu } = held;
-    if (held.seqlock !== null) {
+    const seqlock = held.slot.seqlock;
+    if (seqlock !== null) {
       if (step.mode === 'write') {
         // The background walkers' re-reads occupy the home before the next transfer.
-        if (held.walkersFanOutNs > 0) held.seqlock.line.occupyHome(held.walkersFanOutNs);
-        held.seqlock.writeUnlock(cpu);
-      } else held.seqlock.unlockExclusive(cpu);
+        if (held.walkersFanOutNs > 0) seqlock.line.occupyHome(held.walkersFanOutNs);
+        seqlock.writeUnlock(cpu);
+      } else seqlock.unlockExclusive(cpu);
       if (this.world.mechanisms.rcuHeldOpen) this.world.locks.rcu.exitReadSide(cpu);
       return;
     }
+    const sem = held.slot.sem!;
     if (step.mode === 'write') {
       const sems = thread.writeHeldSems;
-      sems.splice(sems.lastIndexOf(held.sem!), 1);
-      held.sem!.upWrite(cpu);
-    } else held.sem!.upRead(cpu);
+      sems.splice(sems.lastIndexOf(sem), 1);
+      sem.upWrite(cpu);
+    } else sem.upRead(cpu);
   }
 
   *gracePeriod(thread: KernelThread): ProcessBody {

@@ -47,6 +47,12 @@ export const MOUNTINFO_KEY = 'node/(read /proc/self/mountinfo)';
 
 export class NodeServices {
   private readonly prependPathWindowNs: number;
+  /** The time categories of a mountinfo read: the rwsem's spin and sleep, the seqlock's spin and section, and the flamegraph number. */
+  private readonly semSpin: number;
+  private readonly semSleep: number;
+  private readonly seqlockSpin: number;
+  private readonly seqlockSection: number;
+  private procedureNumber = -1;
   private readonly mountinfoLineNs: number;
   private readonly linesPerRead: number;
   private readonly mountEventSignal: SimEvent[] = [];
@@ -58,6 +64,12 @@ export class NodeServices {
     this.prependPathWindowNs = world.parameter('prepend_path_window');
     this.mountinfoLineNs = world.parameter('mountinfo_line');
     this.linesPerRead = Math.max(1, Math.round(world.parameter(LINES_PARAMETER)));
+    const { categories } = world;
+    const { rwsem, seqlock } = world.models.kernel.mountinfo;
+    this.semSpin = categories.spin(rwsem);
+    this.semSleep = categories.sleep(rwsem);
+    this.seqlockSpin = categories.spin(seqlock);
+    this.seqlockSection = categories.section(seqlock);
   }
 
   /** touch_mnt_namespace woke /proc/<pid>/mountinfo pollers: systemd's mount event source. */
@@ -79,20 +91,19 @@ export class NodeServices {
     const startNs = sim.now;
     const lock = world.locks.mountinfoSeqlock;
     const sem = world.locks.mountinfoSem;
-    const semName = world.models.kernel.mountinfo.rwsem;
-    const seqlockName = world.models.kernel.mountinfo.seqlock;
+    if (this.procedureNumber < 0) this.procedureNumber = world.procedureNumber(MOUNTINFO_KEY);
     const lines = world.mounts.hostMounts;
     world.background.mountinfoLines += lines;
     const previous = thread.procedure;
     for (let done = 0; done < lines; done += this.linesPerRead) {
       const chunk = Math.min(this.linesPerRead, lines - done);
       yield* cpus.runOnCpu(thread);
-      thread.procedure = world.procedureNumber(MOUNTINFO_KEY);
+      thread.procedure = this.procedureNumber;
       const lockCpu = thread.cpu;
       const requested = sim.now;
       thread.sleptInLock = false;
       yield* sem.downRead(lockCpu);
-      world.account(thread, thread.sleptInLock ? categories.sleep(semName) : categories.spin(semName), sim.now - requested);
+      world.account(thread, thread.sleptInLock ? this.semSleep : this.semSpin, sim.now - requested);
       if (thread.sleptInLock) {
         thread.sleptInLock = false;
         yield* cpus.runOnCpu(thread);
@@ -113,10 +124,10 @@ export class NodeServices {
       for (let r = 0; r < retries; r++) {
         const retryRequested = sim.now;
         yield* lock.lockExclusive(thread.cpu);
-        world.account(thread, categories.spin(seqlockName), sim.now - retryRequested);
+        world.account(thread, this.seqlockSpin, sim.now - retryRequested);
         const holdNs = world.cpuState.stretchNs(thread.cpu, this.prependPathWindowNs);
         yield sim.timeout(holdNs);
-        world.account(thread, categories.section(seqlockName), holdNs);
+        world.account(thread, this.seqlockSection, holdNs);
         lock.unlockExclusive(thread.cpu);
       }
       sem.upRead(lockCpu);
