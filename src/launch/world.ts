@@ -75,8 +75,9 @@ export class LaunchWorld {
     this.services = new NodeServices(this);
     this.mounts = new MountTables(sim, models.node.environment, mechanisms, () => this.services.mountEvent());
     this.walkers = new BackgroundWalkers(topology, models.node.environment, mechanisms, this.locks.walkLock, this.locks.rcu, sim.random.stream('background/path-walkers'), this.background, maxCpu);
-    this.interpreter = new RecipeInterpreter(this);
+    // The flamegraph's passes and syscalls are numbered before the interpreter looks them up.
     this.time = new TimeMatrix(this.categories, this.passNames(), this.procedureNames());
+    this.interpreter = new RecipeInterpreter(this);
   }
 
   /** A parameter of the kernel or node model (with `fallback` when absent). */
