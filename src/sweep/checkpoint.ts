@@ -19,7 +19,7 @@ import type { RunOutput } from '../analysis/summary.js';
 import { InputError } from '../input/errors.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { decodeJson, encodeJson } from '../input/json-codec.js';
-import { scenarioHash } from './identity.js';
+import { modelChange, modelHashes, scenarioHash } from './identity.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.jsonl';
 
@@ -43,6 +43,8 @@ interface CheckpointHeader {
   readonly locksimCheckpoint: 1;
   readonly scenarioName: string;
   readonly scenarioHash: string;
+  /** Content hashes of the models the runs used (to say so when a model file changed). */
+  readonly models?: readonly string[];
 }
 
 /** Key of one run in the journal: point index and seed position. */
@@ -66,7 +68,7 @@ export class Checkpoint {
     } catch (error) {
       throw new InputError(`cannot create the checkpoint directory ${options.dir}`, { file: '--checkpoint', found: error instanceof Error ? error.message : String(error), hint: 'Choose a writable directory.' });
     }
-    const header: CheckpointHeader = { locksimCheckpoint: 1, scenarioName: scenario.name, scenarioHash: scenarioHash(scenario) };
+    const header: CheckpointHeader = { locksimCheckpoint: 1, scenarioName: scenario.name, scenarioHash: scenarioHash(scenario), models: modelHashes(scenario) };
     if (options.resume === true && existsSync(file)) {
       const { runs, validBytes } = readJournal(file, header, scenario);
       const fd = openSync(file, 'r+');
@@ -112,12 +114,13 @@ function readJournal(file: string, expected: CheckpointHeader, scenario: Resolve
     throw new InputError(`${file} is not a locksim checkpoint`, { file, line: 1, expected: 'a journal written by a locksim sweep', hint: 'Choose another checkpoint directory, or remove the file.' });
   }
   if (header.scenarioHash !== expected.scenarioHash) {
-    throw new InputError(`the checkpoint belongs to another scenario or other settings`, {
+    const models = modelChange(expected.models ?? [], header.models);
+    throw new InputError(models === undefined ? 'the checkpoint belongs to another scenario or other settings' : `the checkpoint was written with other models: ${models}`, {
       file,
       line: 1,
       expected: `scenario "${expected.scenarioName}" with hash ${expected.scenarioHash.slice(0, 12)}`,
       found: `"${String(header.scenarioName)}" with hash ${String(header.scenarioHash).slice(0, 12)}`,
-      hint: 'Resume with the same scenario, --set and --seed options, or start without resuming (the journal is then replaced).',
+      hint: 'Resume with the same scenario, models, --set and --seed options, or start without resuming (the journal is then replaced).',
     });
   }
   for (let i = 1; i < lines.length; i++) {

@@ -15,7 +15,7 @@ import type { PointRuns } from '../analysis/summary.js';
 import { InputError } from '../input/errors.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { ResolvedScenario } from '../scenario/types.js';
-import { scenarioHash } from './identity.js';
+import { modelChange, modelHashes, scenarioHash } from './identity.js';
 import { decodeJson, encodeJson } from '../input/json-codec.js';
 import { shardHasPoint, type Shard } from './shard.js';
 
@@ -135,11 +135,12 @@ export function mergePartialResults(partials: readonly { readonly file: string; 
   const first = partials[0];
   for (const { file, partial } of partials) {
     if (partial.scenarioHash !== first.partial.scenarioHash) {
-      throw new InputError('the partials come from different scenarios or settings', {
+      const models = modelChange(modelHashes(first.partial.scenario), modelHashes(partial.scenario));
+      throw new InputError(models === undefined ? 'the partials come from different scenarios or settings' : `the partials were run with different models: ${models}`, {
         file,
         expected: `scenario "${first.partial.scenarioName}" with hash ${first.partial.scenarioHash.slice(0, 12)} (as in ${first.file})`,
         found: `"${partial.scenarioName}" with hash ${partial.scenarioHash.slice(0, 12)}`,
-        hint: 'Merge only the shards of one sweep: same scenario file, --set, --seed and --seeds.',
+        hint: 'Merge only the shards of one sweep: same scenario file, models, --set, --seed and --seeds.',
       });
     }
     if (partial.shard.count !== first.partial.shard.count) {
