@@ -55,7 +55,7 @@ export abstract class ExclusiveSpinlock {
     this.stats.requested(cpu, requestedNs, 'exclusive');
     if (this.holderCpu < 0) {
       this.holderCpu = cpu;
-      const delayNs = this.line.transferTo(cpu);
+      const delayNs = this.acquireFreeNs(cpu);
       if (delayNs > 0) yield sim.timeout(delayNs);
       this.acquired(cpu, requestedNs, false);
       return;
@@ -82,7 +82,7 @@ export abstract class ExclusiveSpinlock {
     const requestedNs = this.context.sim.now;
     this.stats.requested(cpu, requestedNs, 'exclusive');
     this.holderCpu = cpu;
-    const delayNs = this.line.transferTo(cpu);
+    const delayNs = this.acquireFreeNs(cpu);
     this.acquired(cpu, requestedNs, false);
     return delayNs;
   }
@@ -114,6 +114,11 @@ export abstract class ExclusiveSpinlock {
     const distanceClass = this.context.topology.distanceClass(cpu, next);
     this.stats.handedOff(cpu, next, now, 'exclusive', distanceClass);
     handoff.waiter.event.succeed(undefined, NORMAL, handoff.readyInNs);
+  }
+
+  /** The line cost of taking the free lock now: ns until `cpu` holds it (one transfer of the line by default). */
+  protected acquireFreeNs(cpu: number): number {
+    return this.line.transferTo(cpu);
   }
 
   /** Adds a waiter that found the lock taken. */

@@ -8,6 +8,6 @@ export { ExclusiveSpinlock, type SpinWaiter, type Handoff } from './exclusive-sp
 export { QSpinlock, type QSpinlockOptions } from './qspinlock.js';
 export { TicketSpinlock, type TicketSpinlockOptions } from './ticket-spinlock.js';
 export { TasSpinlock, type TasMode, type TasSpinlockOptions } from './tas-spinlock.js';
-export { SeqLock, SeqReaderStats, type SeqLockOptions } from './seqlock.js';
+export { SeqLock, SeqReaderStats, type SeqLockOptions, type SeqReaderPopulation } from './seqlock.js';
 export { RwSemaphore, RWSEM_WAIT_TIMEOUT_NS, type RwSemaphoreOptions } from './rwsem.js';
 export { ExpeditedRcu, RcuStats, type ExpeditedRcuOptions } from './rcu.js';

@@ -5,15 +5,24 @@
  *
  * Fairness: FIFO. While anyone waits the lock word is non-zero, so a
  * newcomer's fast-path cmpxchg fails and it queues; no stealing.
- * Waiters: spin on their own per-CPU MCS qnode, not on the lock line, so a
- * release causes no fan-out of re-reads on the lock line.
- * Cache lines: the lock word's line. An uncontended acquisition is one
- * transfer of it to the acquirer; each handoff is one transfer from releaser
- * to successor, queued at the line's home: O(1) transfers per handoff.
- * Simplified on purpose: the pending-bit stage and the head's spin on the
- * lock word are folded into the FIFO queue; the qnode lines and the
- * xchg_tail of an arriving waiter are not charged (about 4 transfers per
- * handoff in the real code, docs/kernel.md §4, against 1 here).
+ * Waiters: the first (the pending waiter, later the MCS queue head) spins on
+ * the lock word; the others spin on their own per-CPU MCS node.
+ * Cache lines: every store to the lock word is a write of its line
+ * (`CacheLine.write`), which invalidates the copies of everyone spinning on
+ * it, who re-read through the line's home:
+ * - the fast-path cmpxchg of a free lock (docs/kernel.md §4);
+ * - an arriving waiter's atomic on the word: the pending bit for the first,
+ *   xchg_tail for the rest (qspinlock.c queued_spin_lock_slowpath);
+ * - spin_unlock's store of the locked byte;
+ * - the head's set_locked / cmpxchg once it sees the word free. It sees the
+ *   release when its own re-read is served, so its write queues at the home
+ *   behind the whole re-read burst (the home serves in arrival order).
+ * The head's place passes to the next waiter by a write to that waiter's
+ * MCS node (one transfer between the two CPUs, on a line of its own), after
+ * which the new head reads the lock word and spins on it.
+ * Simplified on purpose: the MCS node lines are not queued at any home, and
+ * a waiter that arrives while the pending bit is set is charged one write
+ * like every other arrival.
  * Deviation from the brief: `tryLock` is a generator (`yield* lock.tryLock(cpu)`)
  * because a successful cmpxchg costs the line transfer like `lock` does.
  */
@@ -33,6 +42,12 @@ export interface QSpinlockOptions {
 }
 
 export class QSpinlock extends ExclusiveSpinlock {
+  /**
+   * Called when spin_unlock's store has landed and the spinners' re-reads
+   * are placed at the home, before the next holder's write (a seqlock wakes
+   * its readers here: their re-reads are in the same burst).
+   */
+  afterReleaseWrite: ((releaserCpu: number) => void) | null = null;
   private readonly waiters = new Deque<SpinWaiter>();
 
   constructor(context: KernelContext, name: string, options: QSpinlockOptions = {}) {
@@ -43,13 +58,31 @@ export class QSpinlock extends ExclusiveSpinlock {
     return this.waiters.length;
   }
 
-  protected enqueue(waiter: SpinWaiter): void {
-    this.waiters.push(waiter);
+  protected override acquireFreeNs(cpu: number): number {
+    const now = this.context.sim.now;
+    return this.line.write(cpu, now) - now;
   }
 
-  protected handOff(_releaserCpu: number): Handoff | undefined {
+  protected enqueue(waiter: SpinWaiter): void {
+    // The pending bit or xchg_tail: one atomic on the lock word.
+    const writtenNs = this.line.write(waiter.cpu, this.context.sim.now);
+    this.waiters.push(waiter);
+    if (this.waiters.length === 1) this.line.addSpinner(waiter.cpu, writtenNs);
+  }
+
+  protected handOff(releaserCpu: number): Handoff | undefined {
+    const { sim, topology } = this.context;
+    const now = sim.now;
+    const line = this.line;
+    line.write(releaserCpu, now);
+    this.afterReleaseWrite?.(releaserCpu);
     const waiter = this.waiters.shift();
     if (waiter === undefined) return undefined;
-    return { waiter, readyInNs: this.line.transferTo(waiter.cpu) };
+    const seenNs = line.burstReadNs(topology.fanOutUnit(waiter.cpu)) + topology.transferNs(releaserCpu, waiter.cpu, line.homeNode);
+    line.removeSpinner(waiter.cpu);
+    const lockedNs = line.write(waiter.cpu, seenNs);
+    const next = this.waiters.peek();
+    if (next !== undefined) line.addSpinner(next.cpu, lockedNs + topology.transferNs(waiter.cpu, next.cpu, line.homeNode));
+    return { waiter, readyInNs: lockedNs - now };
   }
 }

@@ -7,7 +7,8 @@
  * share the following one (exp_funnel_lock piggy-backing), so any number of
  * concurrent callers costs at most two grace periods each.
  * Waiters: sleep (their CPU is idle) until their grace period ends.
- * Duration: `baseNs + perCpuNs x possible CPUs` (the IPIs and per-CPU checks
+ * Duration: `baseNs + perCpuNs x online CPUs` (the IPIs and per-CPU checks;
+ * sync_rcu_exp_select_cpus sends none to an offline CPU
  * of an expedited grace period), and mechanism 2 of the mission: it cannot
  * end while a CPU that was inside an RCU read-side section when it started is
  * still inside that section (a path walk spinning in path_init on mount_lock
@@ -24,7 +25,7 @@ import type { KernelContext } from './context.js';
 export interface ExpeditedRcuOptions {
   /** Fixed cost of an expedited grace period on a quiet machine, ns. */
   baseNs: number;
-  /** Added per possible CPU (IPI and quiescent-state check), ns. */
+  /** Added per online CPU (IPI and quiescent-state check), ns. */
   perCpuNs: number;
 }
 
@@ -75,7 +76,7 @@ export class ExpeditedRcu {
 
   /** Length of a grace period with no read-side holdouts, ns. */
   get durationNs(): number {
-    return this.options.baseNs + this.options.perCpuNs * this.context.topology.possibleCpus.length;
+    return this.options.baseNs + this.options.perCpuNs * this.context.topology.onlineCpus.length;
   }
 
   get gracePeriodRunning(): boolean {

@@ -10,19 +10,26 @@
  * odd they spin reading the line (PAUSE loop), then take the even value;
  * `readRetry` tells an RCU walk whether a write happened since, so it must
  * fall back to ref-walk.
- * Cache lines: the shared line. The writer owns it from its spin_lock on; its
- * final seq++ invalidates every spinning reader, whose units re-read through
- * the home (fan-out); the spin_unlock handoff to the next writer then queues
- * at the home behind that burst. A reader is released when its own re-read
- * completes and sees the count it finds then: if another writer has already
- * made it odd again, the reader keeps spinning.
- * Simplified on purpose: a reader that finds the count even pays nothing (its
- * copy of the line is taken as valid); the first seq++ of a write section
- * causes no fan-out (parked readers already saw odd, and their re-reads are
- * folded into the one burst at write_sequnlock); readers are woken in the
- * order their units began spinning.
+ * Cache lines: the four stores of a write section (lock, count, count,
+ * unlock; docs/kernel.md §4) go to one line. A store to a line the CPU
+ * already holds exclusively costs nothing more, so the lock's cmpxchg and
+ * the first increment are one write of the line, and the second increment
+ * and the unlock another (x86 keeps stores in order, and smp_wmb between
+ * them is a compiler barrier): each invalidates every spinner's copy, who
+ * re-read through the home (`CacheLine.write`). So does every arriving
+ * writer's atomic on the lock word (QSpinlock). A parked reader sees the
+ * even count when its own re-read after the releasing write is served, and
+ * keeps the value it saw: it is not woken again by the next writer, whose
+ * write queues at the home behind the burst.
+ * The odd count is visible from the moment its write lands (`oddFromNs`),
+ * not from the request: a reader before that sees the even value.
+ * Readers the model holds as a population (`SeqReaderPopulation`) are told
+ * when the count turns odd and even, and add their re-reads to each burst.
+ * Simplified on purpose: the even count is visible from the release
+ * request on (the readers it matters for are the parked ones, whose wake-up
+ * times come from the burst).
  */
-import { CacheLine } from '../coherence/cache-line.js';
+import { CacheLine, type UntrackedSharers } from '../coherence/cache-line.js';
 import { NORMAL, type ProcessBody, type SimEvent } from '../engine/index.js';
 import type { KernelContext } from './context.js';
 import type { LockStats } from './lock-stats.js';
@@ -30,7 +37,7 @@ import { QSpinlock } from './qspinlock.js';
 
 interface ParkedReader {
   readonly cpu: number;
-  readonly event: SimEvent<void>;
+  readonly event: SimEvent<number>;
 }
 
 /** Counters of the lockless read side. */
@@ -46,6 +53,14 @@ export class SeqReaderStats {
   readonly spinNsByCpu = new Map<number, number>();
 }
 
+/** Readers of the count held as a population rather than one process each. */
+export interface SeqReaderPopulation extends UntrackedSharers {
+  /** The count turned odd at `atNs` (a write section's first store landed). */
+  writeBegan(atNs: number): void;
+  /** The count turned even with the write completed at `atNs`; the spinning readers re-read in the burst `burstStartNs`..`burstEndNs`. */
+  writeEnded(atNs: number, burstStartNs: number, burstEndNs: number): void;
+}
+
 export interface SeqLockOptions {
   homeNode?: number;
   /** Where the spinlock's events (writers and exclusive readers) are reported. */
@@ -58,11 +73,14 @@ export class SeqLock {
   readonly readerStats = new SeqReaderStats();
   /** The sequence count: odd while a writer is inside its section. */
   sequence = 0;
+  /** Latency of the last even read (readBeginNowIfEven, or readBegin that did not spin), ns: a miss when the reader's copy was stale. */
+  readDelayNs = 0;
   private parked: ParkedReader[] = [];
-  // Scratch space for the fan-out schedule of parked readers (no allocation per write).
-  private readonly parkedCpus: number[] = [];
-  private parkedStartNs = new Float64Array(64);
   private writerCpu = -1;
+  /** When the odd count's store lands. */
+  private oddFromNs = 0;
+  private endingWrite = false;
+  private population: SeqReaderPopulation | null = null;
 
   constructor(
     private readonly context: KernelContext,
@@ -71,6 +89,7 @@ export class SeqLock {
   ) {
     this.line = new CacheLine(context, name, options.homeNode);
     this.spinlock = new QSpinlock(context, name, { line: this.line, stats: options.stats });
+    this.spinlock.afterReleaseWrite = (cpu) => this.released(cpu);
   }
 
   /** Writer-class counters (write sections and exclusive readers together). */
@@ -82,51 +101,48 @@ export class SeqLock {
     return this.parked.length;
   }
 
+  /** The count as a reader sees it now: an odd value whose store has not landed reads as the even one before it. */
+  get visibleSequence(): number {
+    const sequence = this.sequence;
+    return (sequence & 1) === 1 && this.context.sim.now < this.oddFromNs ? sequence - 1 : sequence;
+  }
+
+  /** Readers held as a population: told of every odd and even count, and charged in every burst. */
+  attachPopulation(population: SeqReaderPopulation): void {
+    this.population = population;
+    this.line.untracked = population;
+  }
+
   /** write_seqlock(): spin_lock, then the count turns odd. */
   *writeLock(cpu: number): ProcessBody<void> {
     yield* this.spinlock.lock(cpu);
-    this.sequence++;
-    this.writerCpu = cpu;
+    this.beginWrite(cpu, this.context.sim.now);
   }
 
   /** write_seqlock() when the spinlock is free: see ExclusiveSpinlock.lockNowIfFree. */
   writeLockNowIfFree(cpu: number): number {
     const delayNs = this.spinlock.lockNowIfFree(cpu);
     if (delayNs < 0) return -1;
-    this.sequence++;
-    this.writerCpu = cpu;
+    this.beginWrite(cpu, this.context.sim.now + delayNs);
     return delayNs;
   }
 
-  /** __read_seqcount_begin() when the count is even (no spin): returns it; -1 if odd (use readBegin). */
-  readBeginNowIfEven(_cpu: number): number {
-    if ((this.sequence & 1) === 1) return -1;
+  /** __read_seqcount_begin() when the count is even (no spin): returns it, its read latency in `readDelayNs`; -1 if odd (use readBegin). */
+  readBeginNowIfEven(cpu: number): number {
+    const sequence = this.visibleSequence;
+    if ((sequence & 1) === 1) return -1;
+    const now = this.context.sim.now;
+    this.readDelayNs = this.line.read(cpu, now) - now;
     this.readerStats.reads++;
-    return this.sequence;
+    return sequence;
   }
 
-  /** write_sequnlock(): the count turns even, spinning readers re-read, then spin_unlock. */
+  /** write_sequnlock(): the count turns even, then spin_unlock; spinning readers see the even count in the release's re-read burst. */
   writeUnlock(cpu: number): void {
     if (this.writerCpu !== cpu) throw new Error(`${this.name}: cpu ${cpu} ends a write section it does not hold`);
     this.writerCpu = -1;
     this.sequence++;
-    const { sim, topology } = this.context;
-    const parked = this.parked;
-    if (parked.length > 0 || this.line.spinnerCount > 0) {
-      // Every CPU spinning on the line re-reads it, parked readers and any other spinner
-      // (the launch model's background path walkers) alike.
-      this.parked = [];
-      if (this.parkedCpus.length < parked.length) this.parkedStartNs = new Float64Array(parked.length * 2);
-      this.parkedCpus.length = 0;
-      for (const reader of parked) this.parkedCpus.push(reader.cpu);
-      this.line.fanOutInOrder(cpu, this.parkedCpus, this.parkedStartNs);
-      for (let i = 0; i < parked.length; i++) {
-        const reader = parked[i];
-        const seenNs = this.parkedStartNs[i] + topology.transferNs(cpu, reader.cpu, this.line.homeNode);
-        reader.event.succeed(undefined, NORMAL, seenNs - sim.now);
-      }
-      for (const reader of parked) this.line.removeSpinner(reader.cpu);
-    }
+    this.endingWrite = true;
     this.spinlock.unlock(cpu);
   }
 
@@ -140,34 +156,64 @@ export class SeqLock {
     this.spinlock.unlock(cpu);
   }
 
-  /** __read_seqcount_begin(): spins while the count is odd; returns the even count. */
+  /** __read_seqcount_begin(): spins while the count is odd; returns the even count it saw. */
   *readBegin(cpu: number): ProcessBody<number> {
     const sim = this.context.sim;
-    const startNs = sim.now;
-    while ((this.sequence & 1) === 1) {
-      const event = sim.event<void>();
-      this.parked.push({ cpu, event });
-      this.line.addSpinner(cpu);
-      this.context.cpuState.setSpinning(cpu, true);
-      yield event;
-      this.context.cpuState.setSpinning(cpu, false);
+    const visible = this.visibleSequence;
+    if ((visible & 1) === 0) {
+      this.readDelayNs = this.line.read(cpu, sim.now) - sim.now;
+      this.readerStats.reads++;
+      return visible;
     }
+    const startNs = sim.now;
+    const event = sim.event<number>();
+    this.parked.push({ cpu, event });
+    this.line.addSpinner(cpu, startNs);
+    this.context.cpuState.setSpinning(cpu, true);
+    const sequence: number = yield event;
+    this.context.cpuState.setSpinning(cpu, false);
+    this.readDelayNs = 0;
     const spinNs = sim.now - startNs;
     const stats = this.readerStats;
     stats.reads++;
-    if (spinNs > 0) {
-      stats.spunReads++;
-      stats.spinNs += spinNs;
-      if (spinNs > stats.maxSpinNs) stats.maxSpinNs = spinNs;
-      stats.spinNsByCpu.set(cpu, (stats.spinNsByCpu.get(cpu) ?? 0) + spinNs);
-    }
-    return this.sequence;
+    stats.spunReads++;
+    stats.spinNs += spinNs;
+    if (spinNs > stats.maxSpinNs) stats.maxSpinNs = spinNs;
+    stats.spinNsByCpu.set(cpu, (stats.spinNsByCpu.get(cpu) ?? 0) + spinNs);
+    return sequence;
   }
 
-  /** read_seqretry(): true if a write section began since `readBegin` returned `sequence`. */
-  readRetry(sequence: number): boolean {
-    const moved = this.sequence !== sequence;
+  /** read_seqretry() by `cpu`: true if a write section began since `readBegin` returned `sequence`. */
+  readRetry(sequence: number, cpu?: number): boolean {
+    if (cpu !== undefined) this.line.read(cpu, this.context.sim.now);
+    const moved = this.visibleSequence !== sequence;
     if (moved) this.readerStats.retries++;
     return moved;
+  }
+
+  private beginWrite(cpu: number, atNs: number): void {
+    this.sequence++;
+    this.writerCpu = cpu;
+    this.oddFromNs = atNs;
+    this.population?.writeBegan(atNs);
+  }
+
+  /** The releasing write has landed: parked readers see the even count at their re-reads; the population too. */
+  private released(writerCpu: number): void {
+    if (!this.endingWrite) return;
+    this.endingWrite = false;
+    const { sim, topology } = this.context;
+    const line = this.line;
+    const parked = this.parked;
+    if (parked.length > 0) {
+      this.parked = [];
+      const sequence = this.sequence;
+      for (const reader of parked) {
+        const seenNs = line.burstReadNs(topology.fanOutUnit(reader.cpu)) + topology.transferNs(writerCpu, reader.cpu, line.homeNode);
+        reader.event.succeed(sequence, NORMAL, seenNs - sim.now);
+      }
+      for (const reader of parked) line.removeSpinner(reader.cpu);
+    }
+    this.population?.writeEnded(line.lastWriteNs, line.burstStartNs, line.burstEndNs);
   }
 }

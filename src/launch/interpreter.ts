@@ -38,8 +38,6 @@ interface ProcedureSlot {
 class HeldLock {
   /** The section's length once started (`startSection`), ns. */
   holdNs = 0;
-  /** Home time of the background walkers' re-reads at the release (seqlock writes). */
-  walkersFanOutNs = 0;
 
   constructor(
     readonly step: LockStep,
@@ -202,10 +200,7 @@ export class RecipeInterpreter {
         case 'repeat': {
           const total = this.count(step.count, thread);
           if (total === 0) break;
-          // A batched loop runs `batch` iterations, each standing for total/batch of them:
-          // the same lock hold time with fewer releases (under-counts handoffs).
-          const iterations = step.batch > 0 ? Math.min(total, step.batch) : total;
-          stack.push({ kind: FRAME_REPEAT, steps: step.steps, index: 0, scale: (stepScale * total) / iterations, remaining: iterations - 1, lock: null });
+          stack.push({ kind: FRAME_REPEAT, steps: step.steps, index: 0, scale: stepScale, remaining: total - 1, lock: null });
           break;
         }
         case 'call': {
@@ -260,23 +255,27 @@ export class RecipeInterpreter {
     if (holdsGracePeriod) rcu.enterReadSide(cpu);
     let startNs = this.sim.now;
     let sequence = lock.readBeginNowIfEven(cpu);
+    // A stale copy of the line is a miss: its latency counts as the walk's.
+    let missNs = lock.readDelayNs;
     if (sequence < 0) {
       sequence = yield* lock.readBegin(cpu);
       world.account(thread, readerSpin, this.sim.now - startNs);
+      missNs = 0;
     }
     const walkNs = this.walkNs * scale;
-    yield this.sim.timeout(walkNs);
-    world.account(thread, world.categories.walk, walkNs);
+    yield this.sim.timeout(walkNs + missNs);
+    world.account(thread, world.categories.walk, walkNs + missNs);
     if (holdsGracePeriod) rcu.exitReadSide(cpu);
-    if (lock.readRetry(sequence)) {
+    if (lock.readRetry(sequence, cpu)) {
       // -ECHILD: filename_lookup reruns the whole lookup in ref-walk mode, outside RCU.
       startNs = this.sim.now;
+      missNs = 0;
       if (lock.readBeginNowIfEven(cpu) < 0) {
         yield* lock.readBegin(cpu);
         world.account(thread, readerSpin, this.sim.now - startNs);
-      }
-      yield this.sim.timeout(walkNs);
-      world.account(thread, world.categories.walk, walkNs);
+      } else missNs = lock.readDelayNs;
+      yield this.sim.timeout(walkNs + missNs);
+      world.account(thread, world.categories.walk, walkNs + missNs);
     }
   }
 
@@ -354,10 +353,13 @@ export class RecipeInterpreter {
     }
     const cpu = held.cpu;
     let holdNs = world.cpuState.stretchNs(cpu, baseHoldNs);
-    if (holdNs === baseHoldNs && step.mode === 'write') holdNs = baseHoldNs * world.walkers.siblingStretch(cpu, baseHoldNs);
+    const readers = world.readers;
+    if (readers !== null && step.mode === 'write') {
+      if (holdNs === baseHoldNs) holdNs = baseHoldNs * readers.siblingStretch(cpu, baseHoldNs);
+      if (world.mechanisms.rcuHeldOpen) readers.holdGracePeriod(this.sim.now, holdNs + held.transferNs);
+    }
     world.background.sections++;
     if (holdNs > baseHoldNs) world.background.stretchedSections++;
-    held.walkersFanOutNs = step.mode === 'write' ? world.walkers.during(cpu, holdNs, this.sim.now) : 0;
     held.holdNs = holdNs;
     return holdNs + held.transferNs;
   }
@@ -366,11 +368,8 @@ export class RecipeInterpreter {
     const { step, cpu } = held;
     const seqlock = held.slot.seqlock;
     if (seqlock !== null) {
-      if (step.mode === 'write') {
-        // The background walkers' re-reads occupy the home before the next transfer.
-        if (held.walkersFanOutNs > 0) seqlock.line.occupyHome(held.walkersFanOutNs);
-        seqlock.writeUnlock(cpu);
-      } else seqlock.unlockExclusive(cpu);
+      if (step.mode === 'write') seqlock.writeUnlock(cpu);
+      else seqlock.unlockExclusive(cpu);
       if (this.world.mechanisms.rcuHeldOpen) this.world.locks.rcu.exitReadSide(cpu);
       return;
     }

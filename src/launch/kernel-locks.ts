@@ -7,7 +7,14 @@
  *
  * Also the cost of the per-CPU counter sums (mnt_get_count, mnt_get_writers)
  * that some write sections run: for_each_possible_cpu, one line read per
- * possible CPU, from each summing CPU.
+ * possible CPU, from each summing CPU (docs/hardware.md §4.1, the per-CPU
+ * sum rule). Each line costs its latency from the summing CPU
+ * (`Topology.perCpuLineNs`); the loads are independent, so the core
+ * overlaps them up to its outstanding-miss limit; the loop's own steps
+ * (cpumask_next, the add) retire one after another:
+ *
+ *   sum = (sum over possible CPUs of line latency) / min(missesInFlight, CPUs)
+ *         + possible CPUs x percpu_sum_iteration
  */
 import { ExpeditedRcu, RwSemaphore, SeqLock, type KernelContext } from '../kernel/index.js';
 import type { KernelModel, LaunchModels } from '../models/types.js';
@@ -53,7 +60,7 @@ export class KernelLocks {
     if (sem === undefined) throw new Error(`kernel model ${kernel.file}: mountinfo.rwsem \`${kernel.mountinfo.rwsem}\` is not a declared rwsem`);
     this.mountinfoSem = sem;
     this.rcu = new ExpeditedRcu(context, 'rcu', { baseNs: parameter('rcu_gp_base'), perCpuNs: parameter('rcu_gp_per_cpu') });
-    this.perCpuSumNs = perCpuSums(topology, maxCpu);
+    this.perCpuSumNs = perCpuSums(topology, maxCpu, parameter('percpu_sum_iteration'));
   }
 
   private seqlock(kernel: KernelModel, name: string): SeqLock {
@@ -70,13 +77,15 @@ export function requireParameter(models: LaunchModels, name: string, fallback?: 
   return value;
 }
 
-/** for_each_possible_cpu sums: one per-CPU line read per possible CPU, from each reading CPU. */
-function perCpuSums(topology: Topology, maxCpu: number): Float64Array {
+/** for_each_possible_cpu sums from each CPU that may run one: overlapped line misses plus the loop's steps. */
+export function perCpuSums(topology: Topology, maxCpu: number, iterationNs: number): Float64Array {
   const sums = new Float64Array(maxCpu + 1);
+  const possible = topology.possibleCpus;
+  const overlap = Math.min(topology.missesInFlight, possible.length);
   for (const reader of topology.cpus) {
-    let sum = 0;
-    for (const owner of topology.possibleCpus) sum += topology.perCpuReadNs(reader.id, owner.id);
-    sums[reader.id] = sum;
+    let latencyNs = 0;
+    for (const owner of possible) latencyNs += topology.perCpuLineNs(reader.id, owner.id);
+    sums[reader.id] = latencyNs / overlap + possible.length * iterationNs;
   }
   return sums;
 }

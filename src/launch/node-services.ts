@@ -21,10 +21,13 @@ export class BackgroundStats {
   kubeletReads = 0;
   mountinfoLines = 0;
   prependPathRetries = 0;
+  /** Other processes' path walks that found mount_lock's count odd and spun (expected), and their spinning time. */
   backgroundSpinners = 0;
   backgroundSpinNs = 0;
-  /** CPU time of other processes' path lookups over the run (not spinning). */
+  /** CPU time of other processes' path lookups over the run (not spinning), their completed walks and those redone in ref-walk mode. */
   backgroundWalkNs = 0;
+  backgroundWalks = 0;
+  backgroundRedoneWalks = 0;
   healthChecks = 0;
   healthCheckFailures = 0;
   healthCheckMaxNs = 0;
@@ -111,12 +114,12 @@ export class NodeServices {
       const spinStart = sim.now;
       const sequence = yield* lock.readBegin(thread.cpu);
       world.account(thread, categories.readerSpin, sim.now - spinStart);
-      const kernelNs = chunk * this.mountinfoLineNs;
+      const kernelNs = chunk * this.mountinfoLineNs + lock.readDelayNs;
       yield sim.timeout(kernelNs);
       world.account(thread, categories.kernelWork, kernelNs);
       // Each write section that began during the chunk caught at most one line inside its
       // prepend_path window; that line retries holding the seqlock's spinlock (read_seqbegin_or_lock).
-      const writes = Math.ceil((lock.sequence - sequence) / 2);
+      const writes = Math.ceil((lock.visibleSequence - sequence) / 2);
       const retries = world.mechanisms.mountinfoReaders ? Math.min(chunk, writes) : 0;
       // Each retried line takes the spinlock on its own and queues behind the writers every time:
       // this per-line queue wait is what makes a read of a large table slow under churn.

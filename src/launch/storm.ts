@@ -199,7 +199,7 @@ export function runLaunchStorm(options: {
   const endNs = sim.now;
   checkProgress(world, inProgress, endNs);
   // Other processes' path lookups during the run, spinning or not: the rest of the path-walk CPU time.
-  world.background.backgroundWalkNs = spec.mechanisms.spinnerFanOut ? env.pathWalksPerCpuPerSecond * topology.cpus.length * (endNs / 1e9) * world.interpreter.walkTimeNs : 0;
+  world.readers?.finish(endNs);
 
   const containers: ContainerResult[] = launches.map((state, index) => {
     const unfinished = state.endNs === null;

@@ -4,7 +4,7 @@
  *   CpuScheduler + CpuBinding   which thread runs where (scheduler/, cpu-binding.ts)
  *   KernelLocks                 the kernel model's locks and RCU (kernel-locks.ts)
  *   MountTables                 host and propagated mounts (mount-tables.ts)
- *   BackgroundWalkers           other processes' path lookups (background-walkers.ts)
+ *   BackgroundReaders           other processes' path lookups (background-readers.ts)
  *   RecipeInterpreter           runs recipe steps as a thread (interpreter.ts)
  *   NodeServices                systemd, kubelet, the health check (node-services.ts)
  *   TimeCategories, TimeMatrix  where each thread's time goes (accounting.ts)
@@ -19,7 +19,7 @@ import { CpuScheduler } from '../scheduler/scheduler.js';
 import type { LaunchModels, Step } from '../models/types.js';
 import type { Topology } from '../topology/index.js';
 import { TimeCategories, TimeMatrix } from './accounting.js';
-import { BackgroundWalkers } from './background-walkers.js';
+import { BackgroundReaders } from './background-readers.js';
 import { CpuBinding } from './cpu-binding.js';
 import { RecipeInterpreter } from './interpreter.js';
 import { KernelLocks, requireParameter } from './kernel-locks.js';
@@ -47,7 +47,8 @@ export class LaunchWorld {
   readonly cpus: CpuBinding;
   readonly mounts: MountTables;
   readonly background: BackgroundStats;
-  readonly walkers: BackgroundWalkers;
+  /** Other processes' path walks, null with the mechanism off. */
+  readonly readers: BackgroundReaders | null;
   readonly interpreter: RecipeInterpreter;
   readonly services: NodeServices;
   readonly time: TimeMatrix;
@@ -68,13 +69,22 @@ export class LaunchWorld {
     this.cpuState = new CpuState(topology);
     this.scheduler = new CpuScheduler(sim, topology, { contextSwitchNs: models.node.environment.contextSwitchNs });
     // The CPU binding needs the locks; a lock's sleep hook reaches it once both exist.
-    const context: KernelContext = { sim, topology, cpuState: this.cpuState, onSleep: (cpu) => this.cpus.onLockSleep(cpu) };
+    const context: KernelContext = {
+      sim,
+      topology,
+      cpuState: this.cpuState,
+      lineSwitches: { homeQueueing: mechanisms.homeQueueing, fanOut: mechanisms.fanOut },
+      onSleep: (cpu) => this.cpus.onLockSleep(cpu),
+    };
     this.locks = new KernelLocks(context, models, maxCpu);
     this.cpus = new CpuBinding(sim, this.scheduler, this.cpuState, this.locks.rwsems, maxCpu, (thread, ns) => this.account(thread, this.categories.runQueue, ns));
     this.background = new BackgroundStats(this.categories.count);
     this.services = new NodeServices(this);
     this.mounts = new MountTables(sim, models.node.environment, mechanisms, () => this.services.mountEvent());
-    this.walkers = new BackgroundWalkers(topology, models.node.environment, mechanisms, this.locks.walkLock, this.locks.rcu, sim.random.stream('background/path-walkers'), this.background, maxCpu);
+    const walkNs = requireParameter(models, 'path_walk');
+    this.readers = mechanisms.backgroundReaders
+      ? new BackgroundReaders(topology, models.node.environment, walkNs, mechanisms.rcuHeldOpen ? this.locks.rcu : null, sim.random.stream('background/path-walkers'), this.background, () => this.scheduler.busyCount, this.locks.walkLock, maxCpu)
+      : null;
     // The flamegraph's passes and syscalls are numbered before the interpreter looks them up.
     this.time = new TimeMatrix(this.categories, this.passNames(), this.procedureNames());
     this.interpreter = new RecipeInterpreter(this);

@@ -236,7 +236,7 @@ function parseStep(doc: LoadedDocument, raw: StepFile, path: FieldPath, resolver
     };
   }
   if ('rcu' in raw) return { kind: 'rcu' };
-  if ('repeat' in raw) return { kind: 'repeat', count: parseCount(doc, raw.repeat, at('repeat'), resolver), batch: raw.batch ?? 0, steps: parseSteps(doc, raw.steps, at('steps'), resolver) };
+  if ('repeat' in raw) return { kind: 'repeat', count: parseCount(doc, raw.repeat, at('repeat'), resolver), steps: parseSteps(doc, raw.steps, at('steps'), resolver) };
   if ('call' in raw) {
     const procedure = resolver.callable.get(raw.call);
     if (procedure === undefined) {

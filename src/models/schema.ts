@@ -82,7 +82,6 @@ export const StepSchema = Type.Recursive(
         Type.Object(
           {
             repeat: CountSchema,
-            batch: Type.Optional(Type.Integer({ minimum: 1, description: 'Run at most this many iterations, each standing for total/batch of them (fewer lock releases; an approximation).' })),
             steps: Type.Array(Step),
           },
           { ...closed, description: 'Run `steps` a counted number of times.' },

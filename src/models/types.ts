@@ -48,8 +48,7 @@ export type Step =
       readonly steps: readonly Step[];
     }
   | { readonly kind: 'rcu' }
-  /** `batch` > 0: at most that many iterations run, each standing for total/batch of them; 0: every iteration runs. */
-  | { readonly kind: 'repeat'; readonly count: CountExpression; readonly batch: number; readonly steps: readonly Step[] }
+  | { readonly kind: 'repeat'; readonly count: CountExpression; readonly steps: readonly Step[] }
   /** `procedure` is the key into LaunchModels.procedures (`runtime/<name>`, `node/<name>`, `kernel/<name>`). */
   | { readonly kind: 'call'; readonly name: string; readonly procedure: string; readonly countsAsMountOp: boolean }
   | { readonly kind: 'mounts'; readonly delta: number }

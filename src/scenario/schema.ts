@@ -42,7 +42,7 @@ export const MachineSpecSchema = Type.Union(
   [
     Type.String({
       minLength: 1,
-      description: 'Family name, optionally with variant suffixes: +ht-off, +one-socket, +socketN, +homeN, +cpuset=LIST (e.g. "m7i.metal-24xl+ht-off").',
+      description: 'Family name, optionally with variant suffixes: +ht-off (CPU options: possible CPUs halve), +nosmt (kernel: second threads stay possible, offline), +one-socket, +socketN, +homeN, +cpuset=LIST (e.g. "m7i.metal-24xl+ht-off").',
     }),
     Type.Object(
       {

@@ -46,6 +46,7 @@ export class CpuScheduler {
   onNeedResched: ((allowed: ReadonlySet<number> | null) => void) | null = null;
   runQueueWaitNs = 0;
   maxRunQueueLength = 0;
+  private busy = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -66,10 +67,15 @@ export class CpuScheduler {
     return this.occupant[cpu] >= 0;
   }
 
+  /** CPUs running a thread now (a CPU in a context switch is not counted). */
   get busyCount(): number {
-    let busy = 0;
-    for (const id of this.cpuIds) if (this.occupant[id] >= 0) busy++;
-    return busy;
+    return this.busy;
+  }
+
+  /** Sets who occupies `cpu`, keeping the busy count. */
+  private setOccupant(cpu: number, value: number): void {
+    this.busy += (value >= 0 ? 1 : 0) - (this.occupant[cpu] >= 0 ? 1 : 0);
+    this.occupant[cpu] = value;
   }
 
   /** Waits for a CPU for `thread`, preferring `preferredCpu`; returns the CPU it got. */
@@ -86,7 +92,7 @@ export class CpuScheduler {
     this.onNeedResched?.(allowed);
     const cpu: number = yield event;
     this.runQueueWaitNs += this.sim.now - queuedAt;
-    this.occupant[cpu] = thread;
+    this.setOccupant(cpu, thread);
     return cpu;
   }
 
@@ -95,11 +101,11 @@ export class CpuScheduler {
     const queued = this.takeQueuedFor(cpu);
     if (queued !== undefined) {
       // The CPU stays busy through the switch; ownership passes when the event fires.
-      this.occupant[cpu] = SWITCHING;
+      this.setOccupant(cpu, SWITCHING);
       queued.event.succeed(cpu, undefined, this.options.contextSwitchNs);
       return;
     }
-    this.occupant[cpu] = -1;
+    this.setOccupant(cpu, -1);
     this.onBusyChange?.(cpu, false);
   }
 
@@ -111,7 +117,7 @@ export class CpuScheduler {
   }
 
   private occupy(cpu: number, thread: number): void {
-    this.occupant[cpu] = thread;
+    this.setOccupant(cpu, thread);
     this.onBusyChange?.(cpu, true);
   }
 

@@ -13,24 +13,27 @@ import { InputError } from '../input/errors.js';
 import { formatCpuList, parseCpuList } from '../input/cpulist.js';
 import { layoutCpus } from './layout.js';
 import type { AdditiveCost, MachineModel, VariantSpec } from './schema.js';
-import { DISTANCE_CLASSES, type CoherenceKind, type Cpu, type DistanceClass, type Topology } from './topology.js';
+import { ALL_HARDWARE, DISTANCE_CLASSES, type CoherenceKind, type Cpu, type DistanceClass, type HardwareSwitches, type Topology } from './topology.js';
 
 abstract class CacheTopology implements Topology {
   readonly name: string;
   readonly family: string;
   abstract readonly kind: CoherenceKind;
   readonly cpus: readonly Cpu[];
+  readonly onlineCpus: readonly Cpu[];
   readonly possibleCpus: readonly Cpu[];
   readonly socketCount: number;
   readonly domainCount: number;
   readonly nodeCount: number;
   readonly threadsPerCore: number;
   readonly globalsHomeNode: number;
-  readonly homeServiceNs: number;
+  readonly homeOccupancy: number;
   readonly smtSlowdown: number;
   readonly smtSpinSlowdown: number;
+  readonly missesInFlight: number;
   /** The model this topology was built from (for reports and the CLI). */
   readonly model: MachineModel;
+  readonly hardware: HardwareSwitches;
 
   /** Indexed by CPU id (ids are dense in Linux numbering); undefined for ids that are not possible. */
   protected readonly byId: readonly (Cpu | undefined)[];
@@ -45,21 +48,30 @@ abstract class CacheTopology implements Topology {
   /** Precomputed costs, one flat from×to matrix per socket the line may be homed on (only the home's socket matters). */
   private readonly costByHomeSocket: readonly Float64Array[];
   private readonly cpuSpan: number;
+  /** Per home socket, the mean transfer into each CPU from the other fan-out units. */
+  private readonly upgradeByHomeSocket: readonly Float64Array[];
+  /** 1 for a CPU the workload runs on (its per-CPU lines are Modified in its cache), by id. */
+  private readonly workloadCpu: Uint8Array;
 
-  constructor(model: MachineModel, name: string, possible: readonly Cpu[], online: readonly Cpu[], globalsHomeNode: number) {
+  constructor(model: MachineModel, name: string, cpuSets: CpuSets, globalsHomeNode: number, hardware: HardwareSwitches) {
+    const { possible, kernelOnline, online } = cpuSets;
     this.model = model;
+    this.hardware = hardware;
     this.name = name;
     this.family = model.name;
     this.possibleCpus = Object.freeze([...possible]);
+    this.onlineCpus = Object.freeze([...kernelOnline]);
     this.cpus = Object.freeze([...online]);
     this.socketCount = model.sockets;
     this.domainCount = model.sockets * model.domainsPerSocket;
     this.nodeCount = model.numaNodes;
     this.threadsPerCore = new Set(possible.map((c) => c.thread)).size;
     this.globalsHomeNode = globalsHomeNode;
-    this.homeServiceNs = model.homeService.value;
-    this.smtSlowdown = model.smtSlowdown.value;
-    this.smtSpinSlowdown = model.smtSpinSlowdown.value;
+    const parameters = model.parameters;
+    this.homeOccupancy = parameters.homeOccupancy.value;
+    this.smtSlowdown = hardware.smtSlowdown ? parameters.smtSlowdown.value : 1;
+    this.smtSpinSlowdown = hardware.smtSlowdown ? parameters.smtSpinSlowdown.value : 1;
+    this.missesInFlight = parameters.missesInFlight.value;
     const byId: (Cpu | undefined)[] = [];
     for (const cpu of possible) byId[cpu.id] = cpu;
     this.byId = byId;
@@ -83,6 +95,8 @@ abstract class CacheTopology implements Topology {
     }
     this.table = model.costTable?.matrix.latencyNs;
     this.cpuSpan = byId.length;
+    this.workloadCpu = new Uint8Array(this.cpuSpan);
+    for (const cpu of online) this.workloadCpu[cpu.id] = 1;
     this.classByPair = new Int8Array(this.cpuSpan * this.cpuSpan).fill(-1);
     for (const a of possible) for (const b of possible) this.classByPair[a.id * this.cpuSpan + b.id] = DISTANCE_CLASSES.indexOf(pairClass(a, b));
     const costs: Float64Array[] = [];
@@ -93,6 +107,7 @@ abstract class CacheTopology implements Topology {
       costs.push(matrix);
     }
     this.costByHomeSocket = costs;
+    this.upgradeByHomeSocket = costs.map((_, socket) => this.meanTransfersIn(socket * model.nodesPerSocket));
   }
 
   cpu(id: number): Cpu {
@@ -124,6 +139,7 @@ abstract class CacheTopology implements Topology {
 
   private computeTransferNs(from: number, to: number, homeNode: number): number {
     if (from === to) return 0;
+    if (!this.hardware.numa && this.cpu(from).socket !== this.cpu(to).socket) return this.flatCost(this.cpu(from), this.cpu(to));
     const measured = this.table?.[from]?.[to];
     if (measured !== undefined && !Number.isNaN(measured)) return this.measuredCost(from, to, homeNode, measured);
     return this.classCost(from, to, homeNode);
@@ -132,12 +148,60 @@ abstract class CacheTopology implements Topology {
   abstract fanOutUnit(id: number): number;
   abstract fanOutReadNs(unit: number, homeNode: number): number;
 
-  perCpuReadNs(reader: number, owner: number): number {
-    return this.cpu(reader).socket === this.cpu(owner).socket ? this.model.perCpuRead.localNs : this.model.perCpuRead.remoteNs;
+  upgradeNs(cpu: number, homeNode: number): number {
+    const value = this.upgradeByHomeSocket[this.socketOfNode(homeNode)]?.[cpu];
+    if (value === undefined) {
+      this.cpu(cpu);
+      throw new RangeError(`NUMA node ${homeNode} is not a node of ${this.name}`);
+    }
+    return value;
+  }
+
+  memoryNs(cpu: number, node: number): number {
+    const memory = this.model.parameters;
+    if (!this.hardware.numa || this.cpu(cpu).node === node) return memory.dramLocal.value;
+    return (memory.dramRemote ?? memory.dramLocal).value;
+  }
+
+  perCpuLineNs(reader: number, owner: number): number {
+    if (reader === owner) return 0;
+    const ownerNode = this.cpu(owner).node;
+    if (owner < this.cpuSpan && this.workloadCpu[owner] === 1) return this.transferNs(owner, reader, ownerNode);
+    return this.memoryNs(reader, ownerNode);
+  }
+
+  /** Mean transfer into each CPU from the possible CPUs of other fan-out units, line homed on `homeNode`. */
+  private meanTransfersIn(homeNode: number): Float64Array {
+    const means = new Float64Array(this.cpuSpan);
+    for (const to of this.possibleCpus) {
+      const unit = this.fanOutUnit(to.id);
+      let sum = 0;
+      let count = 0;
+      for (const from of this.possibleCpus) {
+        if (this.fanOutUnit(from.id) === unit) continue;
+        sum += this.transferNs(from.id, to.id, homeNode);
+        count++;
+      }
+      means[to.id] = count === 0 ? 0 : sum / count;
+    }
+    return means;
   }
 
   protected socketOfNode(node: number): number {
     return Math.floor(node / this.model.nodesPerSocket);
+  }
+
+  /** The socket hop on a home request from another socket (1 with NUMA switched off). */
+  protected get hopFactor(): number {
+    return this.hardware.numa ? this.model.socketHopFactor.value : 1;
+  }
+
+  /** A cross-socket pair's cost with NUMA switched off: what the pair would cost on one socket. */
+  protected flatCost(a: Cpu, b: Cpu): number {
+    if (a.core === b.core) return this.model.latency.smt?.value ?? this.model.latency.sameDomain.baseNs;
+    const perSocket = this.model.domainsPerSocket;
+    if (a.domain % perSocket === b.domain % perSocket) return this.additive(this.model.latency.sameDomain, a, b);
+    return this.crossDomainCost(a, b, a.node);
   }
 
   protected additive(cost: AdditiveCost, a: Cpu, b: Cpu): number {
@@ -178,8 +242,8 @@ class MeshTopology extends CacheTopology {
   fanOutReadNs(unit: number, homeNode: number): number {
     const unitSocket = this.socketOfCore.get(unit);
     if (unitSocket === undefined) throw new RangeError(`core ${unit} is not a core of ${this.name}`);
-    const hop = unitSocket === this.socketOfNode(homeNode) ? 1 : this.model.socketHopFactor.value;
-    return this.model.fanOutRead.value * hop;
+    const hop = unitSocket === this.socketOfNode(homeNode) ? 1 : this.hopFactor;
+    return this.model.parameters.fanOutRead.value * hop;
   }
 }
 
@@ -193,13 +257,13 @@ class ChipletTopology extends CacheTopology {
 
   fanOutReadNs(unit: number, homeNode: number): number {
     const unitSocket = Math.floor(unit / this.model.domainsPerSocket);
-    const hop = unitSocket === this.socketOfNode(homeNode) ? 1 : this.model.socketHopFactor.value;
-    return this.model.fanOutRead.value * hop;
+    const hop = unitSocket === this.socketOfNode(homeNode) ? 1 : this.hopFactor;
+    return this.model.parameters.fanOutRead.value * hop;
   }
 
   protected override crossDomainCost(a: Cpu, b: Cpu, homeNode: number): number {
     const remote = this.model.latency.remoteHomeCrossDomain;
-    if (remote !== undefined && this.socketOfNode(homeNode) !== a.socket) return remote.value;
+    if (remote !== undefined && this.hardware.numa && this.socketOfNode(homeNode) !== a.socket) return remote.value;
     return super.crossDomainCost(a, b, homeNode);
   }
 
@@ -207,7 +271,7 @@ class ChipletTopology extends CacheTopology {
     const a = this.cpu(from);
     const b = this.cpu(to);
     const remote = this.model.latency.remoteHomeCrossDomain;
-    if (remote !== undefined && a.socket === b.socket && a.domain !== b.domain && this.socketOfNode(homeNode) !== a.socket) return remote.value;
+    if (remote !== undefined && this.hardware.numa && a.socket === b.socket && a.domain !== b.domain && this.socketOfNode(homeNode) !== a.socket) return remote.value;
     return measuredNs;
   }
 }
@@ -228,20 +292,39 @@ function variantError(model: MachineModel, field: string, message: string, expec
 export function variantSuffix(variant: VariantSpec, familyHomeNode: number): string {
   let suffix = '';
   if (variant.smt === false) suffix += '+ht-off';
+  if (variant.nosmt === true) suffix += '+nosmt';
   if (variant.sockets !== undefined) suffix += `+socket${variant.sockets.join(',')}`;
   if (variant.cpuset !== undefined) suffix += `+cpuset=${formatCpuList(parseCpuList(variant.cpuset))}`;
   if (variant.globalsHomeNode !== undefined && variant.globalsHomeNode !== familyHomeNode) suffix += `+home${variant.globalsHomeNode}`;
   return suffix;
 }
 
-/** A frozen Topology for `model` with `variant` applied on top of the model's own variant (if it is a variant file). */
-export function buildTopology(model: MachineModel, variant: VariantSpec = {}): Topology {
+/** The three CPU sets of a built machine. */
+interface CpuSets {
+  /** What for_each_possible_cpu walks. */
+  readonly possible: readonly Cpu[];
+  /** What the kernel runs: possible less the second threads under `nosmt`. */
+  readonly kernelOnline: readonly Cpu[];
+  /** What the workload may use: kernel-online, held to the variant's sockets and cpuset. */
+  readonly online: readonly Cpu[];
+}
+
+/**
+ * A frozen Topology for `model` with `variant` applied on top of the model's
+ * own variant (if it is a variant file); `hardware` switches mechanisms off
+ * for an ablation.
+ */
+export function buildTopology(model: MachineModel, variant: VariantSpec = {}, hardware: HardwareSwitches = ALL_HARDWARE): Topology {
   const merged: VariantSpec = { ...model.variant, ...variant };
   const allCpus = layoutCpus(model, (path, message, detail) => {
     throw new InputError(message, { file: model.file, path: path.join('.'), ...detail });
   });
+  if (merged.smt === false && merged.nosmt === true) {
+    throw variantError(model, 'nosmt', 'HT off twice: with CPU options (+ht-off) the second threads do not exist for nosmt to take offline', 'one of +ht-off and +nosmt', JSON.stringify(merged));
+  }
   const possible = merged.smt === false ? allCpus.filter((c) => c.thread === 0) : allCpus;
-  let online = possible;
+  const kernelOnline = merged.nosmt === true ? possible.filter((c) => c.thread === 0) : possible;
+  let online = kernelOnline;
   if (merged.sockets !== undefined) {
     for (const socket of merged.sockets) {
       if (socket >= model.sockets) {
@@ -253,14 +336,14 @@ export function buildTopology(model: MachineModel, variant: VariantSpec = {}): T
   }
   if (merged.cpuset !== undefined) {
     const ids = parseCpuList(merged.cpuset, { file: model.variant !== undefined ? model.file : undefined, path: 'variant.cpuset' });
-    const possibleIds = new Set(possible.map((c) => c.id));
-    const missing = ids.filter((id) => !possibleIds.has(id));
+    const onlineIds = new Set(kernelOnline.map((c) => c.id));
+    const missing = ids.filter((id) => !onlineIds.has(id));
     if (missing.length > 0) {
       throw variantError(
         model,
         'cpuset',
-        `CPU ${missing[0]} is not a CPU of ${model.name}${merged.smt === false ? ' with SMT off' : ''}`,
-        `CPUs within ${formatCpuList(possible.map((c) => c.id))}`,
+        `CPU ${missing[0]} is not an online CPU of ${model.name}${merged.smt === false || merged.nosmt === true ? ' with SMT off' : ''}`,
+        `CPUs within ${formatCpuList(kernelOnline.map((c) => c.id))}`,
         `"${merged.cpuset}"`,
       );
     }
@@ -273,6 +356,7 @@ export function buildTopology(model: MachineModel, variant: VariantSpec = {}): T
     throw variantError(model, 'globalsHomeNode', `NUMA node ${home} does not exist on ${model.variantOf ?? model.name}`, `a node 0-${model.numaNodes - 1}`, String(home));
   }
   const name = `${model.name}${variantSuffix(variant, model.globalsHomeNode)}`;
-  const topology = model.kind === 'mesh' ? new MeshTopology(model, name, possible, online, home) : new ChipletTopology(model, name, possible, online, home);
+  const sets: CpuSets = { possible, kernelOnline, online };
+  const topology = model.kind === 'mesh' ? new MeshTopology(model, name, sets, home, hardware) : new ChipletTopology(model, name, sets, home, hardware);
   return Object.freeze(topology);
 }

@@ -13,7 +13,12 @@ export {
   VariantSpecSchema,
   type Basis,
   type C2cMatrix,
+  MACHINE_PARAMETERS,
+  MACHINE_PARAMETER_NAMES,
   type MachineModel,
+  type MachineParameter,
+  type MachineParameterName,
+  type MachineParameters,
   type Sourced,
   type VariantSpec,
 } from './schema.js';

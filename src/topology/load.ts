@@ -22,9 +22,15 @@ import { layoutCpus, parseLayoutLists } from './layout.js';
 import {
   MachineFamilySchema,
   MachineVariantFileSchema,
+  MACHINE_PARAMETERS,
+  MACHINE_PARAMETER_NAMES,
   type AdditiveCost,
+  type Basis,
   type MachineFamilyFile,
   type MachineModel,
+  type MachineParameter,
+  type MachineParameterName,
+  type MachineParameters,
   type Sourced,
   type VariantSpec,
 } from './schema.js';
@@ -170,6 +176,9 @@ function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail
   });
 
   const c = family.coherence;
+  if (numaNodes > 1 && family.memory.dramRemote === undefined) {
+    fail(['memory'], 'missing `dramRemote`: the machine has more than one NUMA node', { expected: 'a `memory.dramRemote` entry (load-to-use latency of a line in another node\'s memory)', found: 'nothing' });
+  }
   const model: MachineModel = {
     name: family.name,
     description: family.description,
@@ -209,20 +218,37 @@ function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail
     },
     costTable,
     calibration,
-    homeService: sourced(['coherence', 'homeService'], c.homeService),
-    fanOutRead: sourced(['coherence', 'fanOutRead'], c.fanOutRead),
+    parameters: resolveParameters(family, duration, fail),
     socketHopFactor: { value: c.socketHopFactor.value, basis: c.socketHopFactor.basis, source: c.socketHopFactor.source },
-    perCpuRead: {
-      localNs: duration(['coherence', 'perCpuRead', 'local'], c.perCpuRead.local),
-      remoteNs: duration(['coherence', 'perCpuRead', 'remote'], c.perCpuRead.remote),
-      basis: c.perCpuRead.basis,
-      source: c.perCpuRead.source,
-    },
-    smtSlowdown: { value: c.smtSlowdown.value, basis: c.smtSlowdown.basis, source: c.smtSlowdown.source },
-    smtSpinSlowdown: { value: c.smtSpinSlowdown.value, basis: c.smtSpinSlowdown.basis, source: c.smtSpinSlowdown.source },
   };
   layoutCpus(model, problem);
   return model;
+}
+
+type UncertainEntry = { value: string | number; range: (string | number)[]; basis: Basis; source: string };
+
+/** The uncertain values of `coherence` and `memory`: each in its unit, its value inside its range. */
+function resolveParameters(
+  family: MachineFamilyFile,
+  duration: (path: FieldPath, text: string) => number,
+  fail: (path: FieldPath, message: string, detail?: InputErrorDetail) => never,
+): MachineParameters {
+  const parameters: Partial<Record<MachineParameterName, MachineParameter>> = {};
+  for (const name of MACHINE_PARAMETER_NAMES) {
+    const { block, unit } = MACHINE_PARAMETERS[name];
+    const entry = (family[block] as Record<string, UncertainEntry | undefined>)[name];
+    if (entry === undefined) continue;
+    const path: FieldPath = [block, name];
+    const read = (written: string | number, at: FieldPath): number => (unit === 'duration' ? duration(at, String(written)) : Number(written));
+    const value = read(entry.value, [...path, 'value']);
+    const low = read(entry.range[0], [...path, 'range', 0]);
+    const high = read(entry.range[1], [...path, 'range', 1]);
+    if (!(low <= value && value <= high)) {
+      fail([...path, 'range'], `the value of \`${name}\` lies outside its range`, { expected: `a range [low, high] with low <= ${String(entry.value)} <= high`, found: `[${entry.range.map(String).join(', ')}]` });
+    }
+    parameters[name] = { value, range: [low, high], basis: entry.basis, source: entry.source, unit };
+  }
+  return parameters as MachineParameters;
 }
 
 function resolveDataPath(root: string, path: string): string {
@@ -234,7 +260,7 @@ export function listMachineModels(catalog: ModelCatalog = new ModelCatalog()): M
   return catalog.names('machines').map((name) => findMachineModel(name, catalog));
 }
 
-const SUFFIXES = ['ht-off', 'smt-off', 'one-socket', 'socket0', 'socket1', 'home0', 'home1'];
+const SUFFIXES = ['ht-off', 'smt-off', 'nosmt', 'one-socket', 'socket0', 'socket1', 'home0', 'home1'];
 
 /** "family+ht-off+socket0" → family and variant. */
 export function parseMachineSpec(spec: MachineSpec): { family: string; variant: VariantSpec } {
@@ -244,6 +270,7 @@ export function parseMachineSpec(spec: MachineSpec): { family: string; variant: 
   for (const suffix of suffixes) {
     let match: RegExpExecArray | null;
     if (suffix === 'ht-off' || suffix === 'smt-off') variant.smt = false;
+    else if (suffix === 'nosmt') variant.nosmt = true;
     else if (suffix === 'one-socket') variant.sockets = [0];
     else if ((match = /^socket(\d+)$/.exec(suffix)) !== null) variant.sockets = [Number(match[1])];
     else if ((match = /^home(\d+)$/.exec(suffix)) !== null) variant.globalsHomeNode = Number(match[1]);
@@ -251,7 +278,7 @@ export function parseMachineSpec(spec: MachineSpec): { family: string; variant: 
     else {
       throw new InputError(`unknown machine variant "+${suffix}"`, {
         path: 'machine',
-        expected: 'one of +ht-off, +one-socket, +socketN, +homeN, +cpuset=LIST',
+        expected: 'one of +ht-off, +nosmt, +one-socket, +socketN, +homeN, +cpuset=LIST',
         found: `"${spec}"`,
         hint: didYouMean(suffix, SUFFIXES),
       });

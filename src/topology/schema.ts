@@ -8,7 +8,7 @@
  * carries `basis` (measured / proxy / published / estimate / calibrated) and a
  * free-text `source`, so a reader can tell measured data from guesses.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Duration } from '../input/schema.js';
 import type { CoherenceKind } from './topology.js';
 
@@ -70,14 +70,51 @@ export const CrossDomainCostSchema = Type.Object(
   { ...closed, description: 'Chiplet transfer between two L3 domains (CCDs) of one socket through the IO die.' },
 );
 
-export const PerCpuReadSchema = Type.Object(
+/** A machine parameter's range: the values a sensitivity sweep and `low`/`high` overrides use. */
+function rangeOf(item: TSchema, description: string): TSchema {
+  return Type.Array(item, { minItems: 2, maxItems: 2, description, expected: 'a list [low, high]' });
+}
+
+const UNCERTAIN_DESCRIPTION = 'The plausible range [low, high] (the sources\' spread, or the estimate\'s bounds): `machineParameters` overrides and `locksim sensitivity` use it.';
+
+export const UncertainDurationSchema = Type.Object(
   {
-    local: Duration({ description: 'Reading one per-CPU counter line owned by a CPU of the same socket.' }),
-    remote: Duration({ description: 'Reading one per-CPU counter line owned by a CPU of another socket (a cross-socket miss).' }),
+    value: Duration({ description: 'The time, with a unit (e.g. "15 ns").' }),
+    range: rangeOf(Duration({ description: 'A bound, with a unit.' }), UNCERTAIN_DESCRIPTION),
     basis: BasisSchema,
     source: SourceText,
   },
-  { ...closed, description: 'Cost of for_each_possible_cpu() sums: one line per CPU.' },
+  { ...closed, description: 'A time with its range and provenance.' },
+);
+
+export const UncertainFactorSchema = Type.Object(
+  {
+    value: Type.Number({ minimum: 1, description: 'Dimensionless factor, >= 1.' }),
+    range: rangeOf(Type.Number({ minimum: 1 }), UNCERTAIN_DESCRIPTION),
+    basis: BasisSchema,
+    source: SourceText,
+  },
+  { ...closed, description: 'A dimensionless factor with its range and provenance.' },
+);
+
+export const UncertainShareSchema = Type.Object(
+  {
+    value: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'A share in (0, 1].' }),
+    range: rangeOf(Type.Number({ exclusiveMinimum: 0, maximum: 1 }), UNCERTAIN_DESCRIPTION),
+    basis: BasisSchema,
+    source: SourceText,
+  },
+  { ...closed, description: 'A share in (0, 1] with its range and provenance.' },
+);
+
+export const UncertainCountSchema = Type.Object(
+  {
+    value: Type.Integer({ minimum: 1, maximum: 1024, description: 'A count, >= 1.' }),
+    range: rangeOf(Type.Integer({ minimum: 1, maximum: 1024 }), UNCERTAIN_DESCRIPTION),
+    basis: BasisSchema,
+    source: SourceText,
+  },
+  { ...closed, description: 'A count with its range and provenance.' },
 );
 
 export const ProxyLayoutSchema = Type.Object(
@@ -104,7 +141,18 @@ export const PriceSchema = Type.Object(
 
 export const VariantSpecSchema = Type.Object(
   {
-    smt: Type.Optional(Type.Boolean({ description: 'false: hyper-threading off via CPU options (only thread 0 of each core exists).', default: true })),
+    smt: Type.Optional(
+      Type.Boolean({
+        description: 'false: hyper-threading off in firmware or with EC2 CPU options (only thread 0 of each core exists: the possible CPUs halve). Suffix +ht-off.',
+        default: true,
+      }),
+    ),
+    nosmt: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: hyper-threading off in the kernel (boot parameter nosmt, or /sys/devices/system/cpu/smt/control): second threads stay possible, so for_each_possible_cpu still walks them, but are offline. Suffix +nosmt. Absent: false.',
+      }),
+    ),
     sockets: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1, description: 'Sockets whose CPUs are online for the workload (all CPUs stay possible).' })),
     cpuset: Type.Optional(Type.String({ description: 'Linux CPU list of the CPUs the workload may use, e.g. "0-23,48-71".' })),
     globalsHomeNode: Type.Optional(Type.Integer({ minimum: 0, description: 'NUMA node whose memory holds kernel globals (overrides the family default).' })),
@@ -178,14 +226,29 @@ export const MachineFamilySchema = Type.Object(
     ),
     coherence: Type.Object(
       {
-        homeService: SourcedDurationSchema,
-        fanOutRead: SourcedDurationSchema,
+        homeOccupancy: UncertainShareSchema,
+        fanOutRead: UncertainDurationSchema,
         socketHopFactor: SourcedFactorSchema,
-        perCpuRead: PerCpuReadSchema,
-        smtSlowdown: SourcedFactorSchema,
-        smtSpinSlowdown: SourcedFactorSchema,
+        smtSlowdown: UncertainFactorSchema,
+        smtSpinSlowdown: UncertainFactorSchema,
       },
-      { ...closed, description: 'Home-agent and spinner costs used by the lock models.' },
+      {
+        ...closed,
+        description:
+          'The line home and the SMT siblings as the lock models use them: how long a handoff holds the line\'s home (a share of its measured latency), the home time per spinner re-read, the socket hop, and the slowdown of a section next to a busy sibling.',
+      },
+    ),
+    memory: Type.Object(
+      {
+        missesInFlight: UncertainCountSchema,
+        dramLocal: UncertainDurationSchema,
+        dramRemote: Type.Optional(UncertainDurationSchema),
+      },
+      {
+        ...closed,
+        description:
+          'What a for_each_possible_cpu() sum needs: the core\'s limit of outstanding L1D misses (Intel line fill buffers, AMD miss address buffers, Arm\'s equivalent) and the load-to-use latency of a line no cache holds, on the reader\'s own NUMA node and on another (required with more than one node).',
+      },
     ),
   },
   { ...closed, description: 'A machine family: topology, measured cache-line costs, coherence costs and price.' },
@@ -274,13 +337,40 @@ export interface MachineModel {
   };
   readonly costTable?: { readonly file: string; readonly source: string; readonly matrix: C2cMatrix };
   readonly calibration: readonly (ProxyLayout & { readonly file: string })[];
-  readonly homeService: Sourced;
-  readonly fanOutRead: Sourced;
+  /** The uncertain values of `coherence` and `memory`, by name, in ns for times (see MACHINE_PARAMETERS). */
+  readonly parameters: MachineParameters;
   readonly socketHopFactor: Sourced;
-  readonly perCpuRead: { readonly localNs: number; readonly remoteNs: number; readonly basis: Basis; readonly source: string };
-  readonly smtSlowdown: Sourced;
-  readonly smtSpinSlowdown: Sourced;
   /** Set when the file is a variant of another family. */
   readonly variantOf?: string;
   readonly variant?: VariantSpec;
 }
+
+/** How a machine parameter is written: a time, a factor >= 1, a share in (0, 1], or a count. */
+export type MachineParameterUnit = 'duration' | 'factor' | 'share' | 'count';
+
+/** The machine values a scenario may override (`machineParameters`) and `locksim sensitivity` sweeps, with where they live in a file. */
+export const MACHINE_PARAMETERS = {
+  homeOccupancy: { block: 'coherence', unit: 'share' },
+  fanOutRead: { block: 'coherence', unit: 'duration' },
+  smtSlowdown: { block: 'coherence', unit: 'factor' },
+  smtSpinSlowdown: { block: 'coherence', unit: 'factor' },
+  missesInFlight: { block: 'memory', unit: 'count' },
+  dramLocal: { block: 'memory', unit: 'duration' },
+  dramRemote: { block: 'memory', unit: 'duration' },
+} as const satisfies Record<string, { block: 'coherence' | 'memory'; unit: MachineParameterUnit }>;
+
+export type MachineParameterName = keyof typeof MACHINE_PARAMETERS;
+
+export const MACHINE_PARAMETER_NAMES = Object.keys(MACHINE_PARAMETERS) as MachineParameterName[];
+
+/** One uncertain machine value, resolved (times in ns). */
+export interface MachineParameter {
+  readonly value: number;
+  readonly range: readonly [number, number];
+  readonly basis: Basis;
+  readonly source: string;
+  readonly unit: MachineParameterUnit;
+}
+
+/** dramRemote is absent on a machine with one NUMA node. */
+export type MachineParameters = Readonly<Record<Exclude<MachineParameterName, 'dramRemote'>, MachineParameter>> & { readonly dramRemote?: MachineParameter };

@@ -37,6 +37,12 @@ export interface Topology {
   /** Online CPUs the workload may run on (after variants), ascending id. */
   readonly cpus: readonly Cpu[];
   /**
+   * CPUs the kernel has online (ascending id): every possible CPU, less the
+   * second threads under the kernel's `nosmt`. Other processes run here, and
+   * an expedited grace period IPIs these; the workload may be held to fewer.
+   */
+  readonly onlineCpus: readonly Cpu[];
+  /**
    * CPUs the kernel's for_each_possible_cpu() walks: per-CPU counters exist
    * for every possible CPU, online or not, usable by the workload or not.
    */
@@ -73,8 +79,22 @@ export interface Topology {
    * sits on another socket than the home.
    */
   fanOutReadNs(unit: number, homeNode: number): number;
-  /** Home-agent service per ownership transfer (the TOR / home entry occupancy). */
-  readonly homeServiceNs: number;
+  /**
+   * Share of a transfer's latency for which it holds the line's home (the
+   * TOR entry of the home CHA, the IO die's home entry): a handoff of
+   * latency L keeps the home from serving the next request to the line for
+   * homeOccupancy x L (docs/hardware.md §4.1, S_home ~ L).
+   */
+  readonly homeOccupancy: number;
+  /**
+   * Latency of an upgrade by `cpu` of a line it shares with other units to
+   * an exclusive copy (invalidating the sharers through the home at
+   * `homeNode`): the mean transfer into `cpu` from the CPUs of other fan-out
+   * units, as the measured matrix gives it.
+   */
+  upgradeNs(cpu: number, homeNode: number): number;
+  /** Load-to-use latency for `cpu` of a line no cache holds, in NUMA node `node`'s memory. */
+  memoryNs(cpu: number, node: number): number;
 
   /**
    * Factor (>= 1) by which a critical section stretches while an SMT sibling
@@ -88,9 +108,25 @@ export interface Topology {
   readonly smtSpinSlowdown: number;
 
   /**
-   * Cost for CPU `reader` to read one per-CPU counter line owned by CPU
-   * `owner` (for_each_possible_cpu sums under mount_lock): local socket vs
-   * remote socket.
+   * Latency for CPU `reader` of CPU `owner`'s line of a per-CPU counter
+   * (for_each_possible_cpu sums under mount_lock; docs/hardware.md §4.1, the
+   * per-CPU sum rule). A CPU that runs the workload took and dropped mount
+   * references there, so its line is Modified in its own cache and costs
+   * the measured transfer; any other possible CPU's line (an offline
+   * sibling, a CPU outside the workload's set) was last written by
+   * alloc_percpu's zeroing and sits in memory of the owner's node.
    */
-  perCpuReadNs(reader: number, owner: number): number;
+  perCpuLineNs(reader: number, owner: number): number;
+  /** Loads the core keeps in flight at once (line fill buffers, miss address buffers): independent misses overlap up to this. */
+  readonly missesInFlight: number;
 }
+
+/** Hardware mechanisms an ablation may switch off when the topology is built. */
+export interface HardwareSwitches {
+  /** false: every cross-socket (or cross-node) cost takes its same-socket counterpart, as if the sockets were one. */
+  readonly numa: boolean;
+  /** false: a busy SMT sibling does not slow a critical section. */
+  readonly smtSlowdown: boolean;
+}
+
+export const ALL_HARDWARE: HardwareSwitches = { numa: true, smtSlowdown: true };

@@ -16,7 +16,7 @@ import type { RunOutput } from '../analysis/summary.js';
 import type { ChartInput, ChartPlan, SeriesPoint } from '../charts/series.js';
 import type { ScenarioKind } from '../scenario/kind.js';
 import type { PointSpecBase, ResolvedModels } from '../scenario/types.js';
-import { buildTopology, parseMachineSpec, type Topology } from '../topology/index.js';
+import { ALL_HARDWARE, buildTopology, parseMachineSpec, type HardwareSwitches, type Topology } from '../topology/index.js';
 
 /** Built once per thread and reused across its runs: topologies by machine model hash and variant. */
 export interface BuildCache {
@@ -27,13 +27,13 @@ export function newBuildCache(): BuildCache {
   return { topologies: new Map() };
 }
 
-/** The machine of a point, built once per thread from its model (no file reads). */
-export function topologyOf(spec: PointSpecBase, models: ResolvedModels, cache: BuildCache): Topology {
+/** The machine of a point, built once per thread from its model (no file reads), with the hardware mechanisms the point keeps. */
+export function topologyOf(spec: PointSpecBase, models: ResolvedModels, cache: BuildCache, hardware: HardwareSwitches = ALL_HARDWARE): Topology {
   const { variant } = parseMachineSpec(spec.machine);
-  const key = JSON.stringify([spec.machineModel, variant]);
+  const key = JSON.stringify([spec.machineModel, variant, hardware.numa, hardware.smtSlowdown]);
   let topology = cache.topologies.get(key);
   if (topology === undefined) {
-    topology = buildTopology(models.machines[spec.machineModel], variant);
+    topology = buildTopology(models.machines[spec.machineModel], variant, hardware);
     cache.topologies.set(key, topology);
   }
   return topology;

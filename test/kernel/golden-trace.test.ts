@@ -6,18 +6,27 @@ import { ListeningStats } from '../support/listening-stats.js';
 import { meshTopology } from '../support/test-topology.js';
 
 /**
- * Three CPUs on one mesh, one qspinlock, fixed costs: transfer 40 ns, home
- * service 10 ns. By hand:
- *   cpu0 requests at 0, first touch from the home: acquires at 10, holds 100.
- *   cpu1 (5) and cpu2 (10) queue. Release at 110 -> cpu1 at 110 + 40 = 150.
- *   cpu0 thinks 20 and requests again at 130, behind cpu2.
- *   cpu1 releases at 200 -> cpu2 at 240, releases at 260 -> cpu0 at 300, releases at 330.
+ * Three CPUs on one mesh, one qspinlock, fixed costs: transfer 40 ns (home
+ * held 10), memory 100 ns (home held 25), a core's re-read 5 ns. By hand:
+ *   cpu0 requests at 0: the line from memory, acquires at 100, holds 100.
+ *   cpu1 (5) queues: its tail write waits for the home until 25, lands at 65;
+ *   it heads the queue and spins on its copy. cpu2 (10): tail write 35..75,
+ *   after which core 1 re-reads (75..80).
+ *   Release at 200: the line back to cpu0 (200..240), core 1 re-reads at 240
+ *   and sees it at 280; its locking write lands at 320 (acquires, wait 315).
+ *   cpu2 becomes head: the MCS handoff reaches it at 360, its read 360..365.
+ *   cpu0 (thinks 20) queues at 220: its tail write waits for the home until
+ *   365 (the requests booked before it), lands at 405; core 2 re-reads 405..410.
+ *   cpu1 releases at 370: write 410..450, core 2 re-reads at 450, sees it at
+ *   490, locks at 530. cpu0 becomes head: its read 570..575.
+ *   cpu2 releases at 550: an upgrade (core 0 shares the line) 575..615, core 0
+ *   re-reads at 615, sees it at 655, locks at 695, releases at 725.
  */
 describe('golden trace', () => {
   it('qspinlock, 3 CPUs, fixed costs', async () => {
     const topology = meshTopology({
       sockets: 1, coresPerSocket: 3, threadsPerCore: 1, sameDomainNs: 40, crossSocketNs: 40, smtNs: 8,
-      readNs: 5, homeServiceNs: 10, smtSlowdown: 1,
+      readNs: 5, homeOccupancy: 0.25, smtSlowdown: 1,
     });
     const sim = new Simulation({ seed: 1 });
     const context: KernelContext = { sim, topology, cpuState: new CpuState(topology) };

@@ -9,7 +9,7 @@ import { range, runClosedLoop } from './closed-loop.js';
 
 const mesh = meshTopology({
   sockets: 2, coresPerSocket: 8, threadsPerCore: 2, sameDomainNs: 50, crossSocketNs: 130, smtNs: 8,
-  readNs: 15, homeServiceNs: 30, smtSlowdown: 1.2,
+  readNs: 15, homeOccupancy: 1, smtSlowdown: 1.2,
 });
 
 describe('QSpinlock', () => {
@@ -43,7 +43,7 @@ describe('QSpinlock', () => {
     expect(Math.abs(little / customers - 1)).toBeLessThan(0.01);
   });
 
-  it('an uncontended lock costs one line transfer; a handoff one more, queued at the home', () => {
+  it('writes its line at the first acquisition, at a waiter\'s arrival, at the release and at the handoff, each queued at the home', () => {
     const sim = new Simulation({ seed: 1 });
     const context: KernelContext = { sim, topology: mesh, cpuState: new CpuState(mesh) };
     const acquired: [number, number][] = [];
@@ -57,10 +57,13 @@ describe('QSpinlock', () => {
     sim.process(user(1, 0, 100));
     sim.process(user(2, 10, 100));
     sim.run();
-    // cpu 1: first touch from the home (30 ns); cpu 2 waits until 130, then a
-    // same-socket transfer of 50 ns (home free since 30).
-    expect(acquired).toEqual([[1, 30], [2, 180]]);
-    expect(lock.line.stats.transfersByClass.domain).toBe(1);
+    // cpu 1 fetches the line from memory (100 ns, home held 100). cpu 2 arrives at 10: its
+    // tail write waits for the home until 100 and lands at 150, then it spins on its own copy.
+    // Release at 200: cpu 1 takes the line back (50, done 250), cpu 2's core re-reads (15 ns at
+    // 250) and sees the release at 300; its locking write lands at 350.
+    expect(acquired).toEqual([[1, 100], [2, 350]]);
+    expect(lock.line.stats.transfersByClass.domain).toBe(3);
+    expect(lock.line.stats.fanOutReads).toBe(1);
   });
 
   it('tryLock fails while held and succeeds when free', () => {

@@ -6,7 +6,7 @@ import { meshTopology } from '../support/test-topology.js';
 
 const mesh = meshTopology({
   sockets: 1, coresPerSocket: 8, threadsPerCore: 1, sameDomainNs: 50, crossSocketNs: 130, smtNs: 8,
-  readNs: 15, homeServiceNs: 30, smtSlowdown: 1,
+  readNs: 15, homeOccupancy: 1, smtSlowdown: 1,
 });
 
 function setup() {

@@ -7,7 +7,7 @@ import { meshTopology } from '../support/test-topology.js';
 
 const mesh = meshTopology({
   sockets: 1, coresPerSocket: 16, threadsPerCore: 2, sameDomainNs: 50, crossSocketNs: 130, smtNs: 8,
-  readNs: 15, homeServiceNs: 30, smtSlowdown: 1.2,
+  readNs: 15, homeOccupancy: 1, smtSlowdown: 1.2,
 });
 
 function setup(options: Partial<RwSemaphoreOptions> = {}, seed: number | string = 1) {

@@ -7,7 +7,7 @@ import { meshTopology } from '../support/test-topology.js';
 
 const mesh = meshTopology({
   sockets: 1, coresPerSocket: 16, threadsPerCore: 1, sameDomainNs: 50, crossSocketNs: 130, smtNs: 8,
-  readNs: 15, homeServiceNs: 30, smtSlowdown: 1,
+  readNs: 15, homeOccupancy: 1, smtSlowdown: 1,
 });
 
 function setup(seed: number | string = 1) {
@@ -18,7 +18,7 @@ function setup(seed: number | string = 1) {
 }
 
 describe('SeqLock', () => {
-  it('parks readers on an odd count and releases them as their re-reads complete; the next writer queues behind', () => {
+  it('parks readers on an odd count and releases them at their places in the release\'s re-read burst; the next writer queues behind', () => {
     const { sim, context, lock } = setup();
     const log: string[] = [];
     function* writer(cpu: number, startNs: number, holdNs: number): ProcessBody {
@@ -34,50 +34,56 @@ describe('SeqLock', () => {
       log.push(`${sim.now} r${cpu} seq=${seq} spinning=${context.cpuState.isSpinning(cpu)}`);
     }
     sim.process(writer(0, 0, 100));
-    sim.process(reader(1, 40));
-    sim.process(reader(2, 40));
+    sim.process(reader(1, 150));
+    sim.process(reader(2, 150));
     sim.process(writer(3, 50, 10));
     sim.run();
-    // w0 owns from 30 (first touch at the home); unlock at 130: units 1 and 2
-    // re-read at 130 and 145 (+50 transfer); w3's transfer waits for the home
-    // until 160 and lands at 210.
-    expect(log).toEqual(['30 w0 seq=1', '180 r1 seq=2 spinning=false', '195 r2 seq=2 spinning=false', '210 w3 seq=3']);
+    // w0 fetches the line from memory: odd from 100. w3's tail write (50 ns) waits for the home
+    // until 100 and lands at 150; w3 spins on its own copy. r1 and r2 miss at 150 and 165 (15 ns
+    // each). w0's release at 200 takes the line back from w3 (done 250); cores 3, 1 and 2 re-read
+    // at 250, 265 and 280; the readers see the even count 50 ns later. w3 sees it at 300; its
+    // locking write waits for the burst to end at 295 and lands at 350.
+    expect(log).toEqual(['100 w0 seq=1', '315 r1 seq=2 spinning=false', '330 r2 seq=2 spinning=false', '350 w3 seq=3']);
     expect(lock.readerStats.spunReads).toBe(2);
-    expect(lock.readerStats.spinNsByCpu.get(2)).toBe(155);
-    expect(lock.line.stats.fanOutReads).toBe(2);
+    expect(lock.readerStats.spinNsByCpu.get(2)).toBe(180);
+    expect(lock.line.stats.fanOutReads).toBe(2 + 3);
   });
 
-  it('a reader whose re-read lands after the next writer began keeps spinning', () => {
-    // The next writer is the releaser's SMT sibling: its handoff skips the
-    // home, so it beats the readers' re-reads queued there.
+  it('a parked reader keeps the even count its re-read saw, even when the next writer\'s odd count lands before the value reaches it', () => {
+    // The next writer is the releaser's SMT sibling: its locking write is served right after the
+    // burst, before the readers' values (50 ns transfers) arrive.
     const smt = meshTopology({
       sockets: 1, coresPerSocket: 16, threadsPerCore: 2, sameDomainNs: 50, crossSocketNs: 130, smtNs: 8,
-      readNs: 15, homeServiceNs: 30, smtSlowdown: 1,
+      readNs: 15, homeOccupancy: 1, smtSlowdown: 1,
     });
     const sim = new Simulation({ seed: 1 });
     const lock = new SeqLock({ sim, topology: smt, cpuState: new CpuState(smt) }, 'mount_lock');
-    const seen: string[] = [];
+    const seen: { name: string; atNs: number; seq: number; retry?: boolean }[] = [];
     function* writer(cpu: number, startNs: number, holdNs: number): ProcessBody {
       yield sim.timeout(startNs);
       yield* lock.writeLock(cpu);
-      seen.push(`${sim.now} w${cpu}`);
+      seen.push({ name: `w${cpu}`, atNs: sim.now, seq: lock.sequence });
       yield sim.timeout(holdNs);
       lock.writeUnlock(cpu);
     }
     function* reader(cpu: number): ProcessBody {
-      yield sim.timeout(40);
+      yield sim.timeout(150);
       const seq = yield* lock.readBegin(cpu);
-      seen.push(`${sim.now} r${cpu} seq=${seq}`);
+      seen.push({ name: `r${cpu}`, atNs: sim.now, seq, retry: lock.readRetry(seq) });
     }
-    sim.process(writer(0, 0, 100)); // holds 30..130
-    sim.process(writer(16, 10, 100)); // sibling: 130 + 8 = 138..238
+    sim.process(writer(0, 0, 100));
+    sim.process(writer(16, 10, 100));
     sim.process(reader(2));
     sim.process(reader(3));
     sim.run();
-    // Re-reads at 180 and 195 see w16's odd count; they spin again until 238,
-    // then re-read at 238 and 253 (+50).
-    expect(seen).toEqual(['30 w0', '138 w16', '288 r2 seq=4', '303 r3 seq=4']);
-    expect(lock.line.stats.fanOutReads).toBe(4);
+    const w16 = seen.find((s) => s.name === 'w16')!;
+    const readers = seen.filter((s) => s.name.startsWith('r'));
+    expect(w16.seq).toBe(3);
+    expect(readers.map((r) => r.seq)).toEqual([2, 2]);
+    for (const r of readers) {
+      expect(r.atNs).toBeGreaterThan(w16.atNs);
+      expect(r.retry).toBe(true);
+    }
   });
 
   it('a reader never accepts a read that overlapped a write section (random workload)', () => {

@@ -5,7 +5,7 @@ import { range, runClosedLoop } from './closed-loop.js';
 
 const mesh48 = meshTopology({
   sockets: 1, coresPerSocket: 48, threadsPerCore: 1, sameDomainNs: 50, crossSocketNs: 130, smtNs: 8,
-  readNs: 15, homeServiceNs: 30, smtSlowdown: 1,
+  readNs: 15, homeOccupancy: 1, smtSlowdown: 1,
 });
 
 function throughputCurve(makeLock: (c: KernelContext, stats: LockStats) => ExclusiveSpinlock, cores: number[]): number[] {

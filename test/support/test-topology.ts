@@ -18,11 +18,14 @@ export interface MeshTopologyOptions {
   readNs: number;
   /** Home time per re-read from another socket; default readNs x crossSocketNs / sameDomainNs. */
   remoteReadNs?: number;
-  homeServiceNs: number;
+  /** Share of a transfer's latency it holds the home for. */
+  homeOccupancy: number;
   smtSlowdown: number;
   name?: string;
-  perCpuLocalNs?: number;
-  perCpuRemoteNs?: number;
+  /** Memory latency of a line no cache holds, ns (local node, other node). */
+  memoryNs?: number;
+  remoteMemoryNs?: number;
+  missesInFlight?: number;
 }
 
 export interface ChipletTopologyOptions {
@@ -35,7 +38,7 @@ export interface ChipletTopologyOptions {
   smtNs?: number;
   /** IO-die home time per CCD re-read, ns. */
   readNs: number;
-  homeServiceNs: number;
+  homeOccupancy: number;
   smtSlowdown?: number;
   name?: string;
 }
@@ -49,10 +52,11 @@ interface Shape {
   threadsPerCore: number;
   costs: Record<DistanceClass, number>;
   readNs: (unitSocket: number, homeNode: number) => number;
-  homeServiceNs: number;
+  homeOccupancy: number;
   smtSlowdown: number;
-  perCpuLocalNs: number;
-  perCpuRemoteNs: number;
+  memoryNs: number;
+  remoteMemoryNs: number;
+  missesInFlight: number;
 }
 
 function buildTopology(shape: Shape): Topology {
@@ -81,12 +85,21 @@ function buildTopology(shape: Shape): Topology {
     return 'cross-socket';
   };
   const siblings = frozen.map((a) => Object.freeze(frozen.filter((b) => b.core === a.core && b.id !== a.id).map((b) => b.id)));
+  const fanOutUnit = (id: number): number => (shape.kind === 'mesh' ? cpu(id).core : cpu(id).domain);
+  const transferNs = (from: number, to: number): number => shape.costs[distanceClass(from, to)];
+  // Mean transfer into each CPU from the other fan-out units (the cost of an upgrade).
+  const upgrade = frozen.map((to) => {
+    const others = frozen.filter((from) => fanOutUnit(from.id) !== fanOutUnit(to.id));
+    return others.length === 0 ? 0 : others.reduce((sum, from) => sum + transferNs(from.id, to.id), 0) / others.length;
+  });
+  const memoryNs = (reader: number, node: number): number => (cpu(reader).node === node ? shape.memoryNs : shape.remoteMemoryNs);
   const socketCount = Math.ceil(shape.domains / shape.domainsPerSocket);
   return Object.freeze({
     name: shape.name,
     family: shape.name,
     kind: shape.kind,
     cpus: frozen,
+    onlineCpus: frozen,
     possibleCpus: frozen,
     socketCount,
     domainCount: shape.domains,
@@ -96,17 +109,20 @@ function buildTopology(shape: Shape): Topology {
     cpu,
     siblings: (id: number) => siblings[cpu(id).id],
     distanceClass,
-    transferNs: (from: number, to: number) => shape.costs[distanceClass(from, to)],
-    fanOutUnit: (id: number) => (shape.kind === 'mesh' ? cpu(id).core : cpu(id).domain),
+    transferNs,
+    fanOutUnit,
     fanOutReadNs: (unit: number, homeNode: number) => {
       const domain = shape.kind === 'mesh' ? Math.floor(unit / shape.coresPerDomain) : unit;
       return shape.readNs(Math.floor(domain / shape.domainsPerSocket), homeNode);
     },
-    homeServiceNs: shape.homeServiceNs,
+    homeOccupancy: shape.homeOccupancy,
+    upgradeNs: (id: number) => upgrade[cpu(id).id],
+    memoryNs,
     smtSlowdown: shape.smtSlowdown,
     smtSpinSlowdown: shape.smtSlowdown,
-    perCpuReadNs: (reader: number, owner: number) =>
-      cpu(reader).socket === cpu(owner).socket ? shape.perCpuLocalNs : shape.perCpuRemoteNs,
+    // Every CPU runs the workload here: its counter line is Modified in its own cache.
+    perCpuLineNs: (reader: number, owner: number) => (reader === owner ? 0 : transferNs(owner, reader)),
+    missesInFlight: shape.missesInFlight,
   });
 }
 
@@ -128,10 +144,11 @@ export function meshTopology(options: MeshTopologyOptions): Topology {
       'cross-socket': options.crossSocketNs,
     },
     readNs: (unitSocket, homeNode) => (unitSocket === homeNode ? options.readNs : remoteReadNs),
-    homeServiceNs: options.homeServiceNs,
+    homeOccupancy: options.homeOccupancy,
     smtSlowdown: options.smtSlowdown,
-    perCpuLocalNs: options.perCpuLocalNs ?? 5,
-    perCpuRemoteNs: options.perCpuRemoteNs ?? 120,
+    memoryNs: options.memoryNs ?? 100,
+    remoteMemoryNs: options.remoteMemoryNs ?? 180,
+    missesInFlight: options.missesInFlight ?? 10,
   });
 }
 
@@ -151,10 +168,11 @@ export function chipletTopology(options: ChipletTopologyOptions): Topology {
       'cross-socket': options.crossCcdNs,
     },
     readNs: () => options.readNs,
-    homeServiceNs: options.homeServiceNs,
+    homeOccupancy: options.homeOccupancy,
     smtSlowdown: options.smtSlowdown ?? 1,
-    perCpuLocalNs: 5,
-    perCpuRemoteNs: 120,
+    memoryNs: 110,
+    remoteMemoryNs: 200,
+    missesInFlight: 24,
   });
 }
 
@@ -168,36 +186,38 @@ export function uniformZeroTopology(cpus: number): Topology {
     crossSocketNs: 0,
     smtNs: 0,
     readNs: 0,
-    homeServiceNs: 0,
+    homeOccupancy: 0,
+    memoryNs: 0,
+    remoteMemoryNs: 0,
     smtSlowdown: 1,
     name: 'uniform-zero',
   });
 }
 
 /**
- * The three R8 families with docs/hardware.md's medians. Home service and SMT
- * slowdown are the calibrated unknowns, one value for all families.
+ * The three R8 families with docs/hardware.md's medians. Home occupancy and
+ * SMT slowdown are the uncertain values, one for all families.
  */
-export const HOME_SERVICE_NS = 30;
+export const HOME_OCCUPANCY = 1;
 export const SMT_SLOWDOWN = 1.2;
 export const READ_NS = 15;
 
 export function r5MetalLike(): Topology {
   return meshTopology({
     name: 'r5.metal-like', sockets: 2, coresPerSocket: 24, threadsPerCore: 2,
-    sameDomainNs: 46.8, crossSocketNs: 134, smtNs: 7.6, readNs: READ_NS, homeServiceNs: HOME_SERVICE_NS, smtSlowdown: SMT_SLOWDOWN,
+    sameDomainNs: 46.8, crossSocketNs: 134, smtNs: 7.6, readNs: READ_NS, homeOccupancy: HOME_OCCUPANCY, smtSlowdown: SMT_SLOWDOWN,
   });
 }
 
 export function m7iLike(threadsPerCore: 1 | 2): Topology {
   return meshTopology({
     name: threadsPerCore === 2 ? 'm7i-like' : 'm7i-like+ht-off', sockets: 1, coresPerSocket: 48, threadsPerCore,
-    sameDomainNs: 55, crossSocketNs: 135, smtNs: 8, readNs: READ_NS, homeServiceNs: HOME_SERVICE_NS, smtSlowdown: SMT_SLOWDOWN,
+    sameDomainNs: 55, crossSocketNs: 135, smtNs: 8, readNs: READ_NS, homeOccupancy: HOME_OCCUPANCY, smtSlowdown: SMT_SLOWDOWN,
   });
 }
 
 export function m7aLike(): Topology {
   return chipletTopology({
-    name: 'm7a-like', ccds: 12, coresPerCcd: 8, intraCcdNs: 27, crossCcdNs: 99, readNs: READ_NS, homeServiceNs: HOME_SERVICE_NS,
+    name: 'm7a-like', ccds: 12, coresPerCcd: 8, intraCcdNs: 27, crossCcdNs: 99, readNs: READ_NS, homeOccupancy: HOME_OCCUPANCY,
   });
 }

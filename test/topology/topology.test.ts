@@ -38,10 +38,52 @@ describe('a hand-checkable topology (test/fixtures/models/tiny.yaml)', () => {
     expect(tiny.fanOutUnit(5)).toBe(1);
     expect(tiny.fanOutReadNs(1, 0)).toBe(15);
     expect(tiny.fanOutReadNs(2, 0)).toBe(45);
-    expect(tiny.perCpuReadNs(0, 5)).toBe(5);
-    expect(tiny.perCpuReadNs(0, 7)).toBe(120);
-    expect(tiny.homeServiceNs).toBe(45);
+    expect(tiny.homeOccupancy).toBe(1);
     expect(tiny.smtSlowdown).toBe(1.25);
+    expect(tiny.missesInFlight).toBe(10);
+  });
+
+  it('costs each per-CPU counter line by where it sits: Modified in a workload CPU, else in its node\'s memory', () => {
+    // Every CPU runs the workload: the line comes from the owner's cache at the measured transfer.
+    expect(tiny.perCpuLineNs(0, 0)).toBe(0);
+    expect(tiny.perCpuLineNs(0, 4)).toBe(8);
+    expect(tiny.perCpuLineNs(0, 5)).toBe(40);
+    expect(tiny.perCpuLineNs(0, 7)).toBe(130);
+    // Socket 0 only: the other socket's CPUs run nothing, their lines sit in node 1's memory.
+    const socket0 = buildTopology(loadMachineModel(join(fixtures, 'tiny.yaml')), { sockets: [0] });
+    expect(socket0.perCpuLineNs(0, 7)).toBe(180);
+    expect(socket0.perCpuLineNs(0, 5)).toBe(40);
+    expect(socket0.memoryNs(0, 0)).toBe(90);
+    expect(socket0.memoryNs(0, 1)).toBe(180);
+  });
+
+  it('gives an upgrade the mean transfer in from the other fan-out units', () => {
+    // Into CPU 0 from CPUs 1, 5 (same socket, 40 ns) and 2, 3, 6, 7 (other socket, 130 ns); its sibling 4 shares its core.
+    expect(tiny.upgradeNs(0, 0)).toBeCloseTo((2 * 40 + 4 * 130) / 6, 9);
+  });
+
+  it('takes HT off two ways: CPU options halve the possible CPUs, nosmt keeps them possible but offline', () => {
+    const model = loadMachineModel(join(fixtures, 'tiny.yaml'));
+    const options = buildTopology(model, { smt: false });
+    const nosmt = buildTopology(model, { nosmt: true });
+    expect(options.name).toBe('tiny+ht-off');
+    expect(nosmt.name).toBe('tiny+nosmt');
+    expect([options.possibleCpus.length, options.onlineCpus.length, options.cpus.length]).toEqual([4, 4, 4]);
+    expect([nosmt.possibleCpus.length, nosmt.onlineCpus.length, nosmt.cpus.length]).toEqual([8, 4, 4]);
+    // The offline sibling's counter line was only zeroed by alloc_percpu: memory, not a cache.
+    expect(nosmt.perCpuLineNs(0, 4)).toBe(90);
+    expect(parseMachineSpec('tiny+nosmt').variant).toEqual({ nosmt: true });
+    expect(() => buildTopology(model, { smt: false, nosmt: true })).toThrow(/HT off twice/);
+  });
+
+  it('with NUMA switched off, prices every cross-socket cost as its same-socket counterpart', () => {
+    const flat = buildTopology(loadMachineModel(join(fixtures, 'tiny.yaml')), {}, { numa: false, smtSlowdown: true });
+    expect(flat.transferNs(0, 2, 0)).toBe(40);
+    expect(flat.transferNs(0, 4, 0)).toBe(8);
+    expect(flat.fanOutReadNs(2, 0)).toBe(15);
+    expect(flat.memoryNs(0, 1)).toBe(90);
+    const noSmt = buildTopology(loadMachineModel(join(fixtures, 'tiny.yaml')), {}, { numa: true, smtSlowdown: false });
+    expect([noSmt.smtSlowdown, noSmt.smtSpinSlowdown]).toEqual([1, 1]);
   });
 
   it('is frozen', () => {
@@ -89,7 +131,7 @@ describe('variants', () => {
     expect(set.name).toBe('m7i.metal-24xl+cpuset=0-23,48-71');
     const error = errorOf(() => resolveMachine({ family: 'm7i.metal-24xl', variant: { smt: false, cpuset: '0-60' } }));
     expect(error.detail.path).toBe('variant.cpuset');
-    expect(error.message).toContain('CPU 48 is not a CPU of m7i.metal-24xl with SMT off');
+    expect(error.message).toContain('CPU 48 is not an online CPU of m7i.metal-24xl with SMT off');
   });
 
   it('a different home node moves the chiplet remote-home penalty and the fan-out socket hop', () => {

@@ -6,7 +6,7 @@ import { formatCpuList } from '../../input/cpulist.js';
 import { formatDurationNs } from '../../input/units.js';
 import { findMachineModel, listMachineModels, parseMachineSpec, resolveMachine } from '../../topology/index.js';
 import { DEFAULT_MODELS_ROOT, ModelCatalog } from '../../input/catalog.js';
-import type { MachineModel } from '../../topology/index.js';
+import type { MachineModel, MachineParameter } from '../../topology/index.js';
 import type { Topology } from '../../topology/index.js';
 import { topologyHeatmapSpec } from '../../charts/heatmap.js';
 import { renderChart } from '../../report/render.js';
@@ -132,9 +132,15 @@ export function renderLayout(model: MachineModel, topology: Topology): string {
   row('cross socket', l.crossSocket && `${formatDurationNs(l.crossSocket.baseNs)} + a_i + a_j, a ~ U[0, ${formatDurationNs(l.crossSocket.offsetMaxNs)}] [${l.crossSocket.basis}]`);
   row('cost table', model.costTable && `${model.costTable.file.replace(/^.*\/data\//, 'data/')} (measured pairs override the classes)`);
   lines.push('  coherence:');
-  row('home service', `${formatDurationNs(model.homeService.value)} [${model.homeService.basis}]`);
-  row(`fan-out read per ${topology.kind === 'mesh' ? 'core' : 'CCD'}`, `${formatDurationNs(model.fanOutRead.value)} x ${model.socketHopFactor.value} across sockets [${model.fanOutRead.basis}]`);
-  row('per-CPU read', `${formatDurationNs(model.perCpuRead.localNs)} local, ${formatDurationNs(model.perCpuRead.remoteNs)} remote [${model.perCpuRead.basis}]`);
-  row('SMT slowdown', `x${model.smtSlowdown.value} [${model.smtSlowdown.basis}]`);
+  const p = model.parameters;
+  const range = (parameter: MachineParameter, format: (v: number) => string): string => `${format(parameter.value)} (range ${format(parameter.range[0])} .. ${format(parameter.range[1])}) [${parameter.basis}]`;
+  const times = (v: number): string => `x${v}`;
+  row('home occupancy', `${range(p.homeOccupancy, String)} of each transfer's latency`);
+  row(`fan-out read per ${topology.kind === 'mesh' ? 'core' : 'CCD'}`, `${range(p.fanOutRead, formatDurationNs)}, x${model.socketHopFactor.value} across sockets`);
+  row('SMT slowdown', `${range(p.smtSlowdown, times)}; sibling spinning ${range(p.smtSpinSlowdown, times)}`);
+  lines.push('  memory (per-CPU sums):');
+  row('misses in flight', range(p.missesInFlight, String));
+  row('DRAM, local node', range(p.dramLocal, formatDurationNs));
+  row('DRAM, remote node', p.dramRemote && range(p.dramRemote, formatDurationNs));
   return lines.join('\n');
 }

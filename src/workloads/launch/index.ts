@@ -43,7 +43,7 @@ export const LAUNCH_WORKLOAD = defineWorkload<LaunchPointSpec, LaunchRunResult, 
     return [...names];
   },
   run({ spec, models, seed, limits, heapProbe, cache }) {
-    const topology = topologyOf(spec, models, cache);
+    const topology = topologyOf(spec, models, cache, { numa: spec.mechanisms.numaHandoffs, smtSlowdown: spec.mechanisms.smtSlowdown });
     const result = runLaunchStorm({ topology, models: models.launch[spec.launchModels], seed, limits, heapProbe, spec });
     return { machine: topology.name, output: { kind: 'launch', result } };
   },
