@@ -12,6 +12,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { registerAblate } from './commands/ablate.js';
 import { registerSensitivity } from './commands/sensitivity.js';
+import { registerPairs } from './commands/pairs.js';
 import { registerMerge } from './commands/merge.js';
 import { registerBench } from './commands/bench.js';
 import { registerMetrics } from './commands/metrics.js';
@@ -49,7 +50,7 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
 }
 
 type Register = (cli: Argv, ctx: CommandContext) => Argv;
-const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerSensitivity, registerBench, registerMerge, registerMetrics];
+const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerPairs, registerSensitivity, registerBench, registerMerge, registerMetrics];
 
 export async function main(argv: string[]): Promise<void> {
   try {

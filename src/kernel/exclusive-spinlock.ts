@@ -7,6 +7,9 @@
  * Timing: a waiter's process wakes exactly when its acquisition completes
  * (the release time plus the modelled coherence delay). The lock is reserved
  * for it from the release on, so no one can slip in during the transfer.
+ * `lockForSection` saves that wake-up for a critical section that is only a
+ * length of time: the grant, the section's start and its length are settled
+ * at the release, and the waiter wakes once, at the section's end.
  */
 import type { CacheLine } from '../coherence/cache-line.js';
 import { NORMAL, type ProcessBody, type SimEvent } from '../engine/index.js';
@@ -17,6 +20,8 @@ export interface SpinWaiter {
   readonly cpu: number;
   readonly event: SimEvent<void>;
   readonly requestedNs: number;
+  /** With `lockForSection`: the section's length once the lock is granted at the given time; the waiter then wakes when the section ends. */
+  readonly section: ((grantedAtNs: number) => number) | null;
 }
 
 /** Who gets the lock at a release and how long until they hold it. */
@@ -60,14 +65,34 @@ export abstract class ExclusiveSpinlock {
       this.acquired(cpu, requestedNs, false);
       return;
     }
-    const waiter: SpinWaiter = { cpu, event: sim.event<void>(), requestedNs };
+    const waiter: SpinWaiter = { cpu, event: sim.event<void>(), requestedNs, section: null };
     this.enqueue(waiter);
     this.context.cpuState.setSpinning(cpu, true);
     yield waiter.event;
-    this.context.cpuState.setSpinning(cpu, false);
-    this.stopSpinning(cpu);
-    this.stats.spinNs += sim.now - requestedNs;
-    this.acquired(cpu, requestedNs, true);
+    this.granted(cpu, requestedNs, sim.now);
+  }
+
+  /**
+   * spin_lock() and a critical section of `section(grantedAtNs)` ns: returns
+   * when the section ends, the lock still held (the caller unlocks). The
+   * same as `lock` then a timeout, with one process step instead of two.
+   */
+  *lockForSection(cpu: number, section: (grantedAtNs: number) => number): ProcessBody<void> {
+    const sim = this.context.sim;
+    const requestedNs = sim.now;
+    this.stats.requested(cpu, requestedNs, 'exclusive');
+    if (this.holderCpu < 0) {
+      this.holderCpu = cpu;
+      const grantedAtNs = requestedNs + this.acquireFreeNs(cpu);
+      this.acquired(cpu, requestedNs, false, grantedAtNs);
+      const delayNs = grantedAtNs - requestedNs + section(grantedAtNs);
+      if (delayNs > 0) yield sim.timeout(delayNs);
+      return;
+    }
+    const waiter: SpinWaiter = { cpu, event: sim.event<void>(), requestedNs, section };
+    this.enqueue(waiter);
+    this.context.cpuState.setSpinning(cpu, true);
+    yield waiter.event;
   }
 
   /**
@@ -83,7 +108,7 @@ export abstract class ExclusiveSpinlock {
     this.stats.requested(cpu, requestedNs, 'exclusive');
     this.holderCpu = cpu;
     const delayNs = this.acquireFreeNs(cpu);
-    this.acquired(cpu, requestedNs, false);
+    this.acquired(cpu, requestedNs, false, requestedNs);
     return delayNs;
   }
 
@@ -109,11 +134,19 @@ export abstract class ExclusiveSpinlock {
       this.holderCpu = -1;
       return;
     }
-    const next = handoff.waiter.cpu;
+    const waiter = handoff.waiter;
+    const next = waiter.cpu;
     this.holderCpu = next;
     const distanceClass = this.context.topology.distanceClass(cpu, next);
     this.stats.handedOff(cpu, next, now, 'exclusive', distanceClass);
-    handoff.waiter.event.succeed(undefined, NORMAL, handoff.readyInNs);
+    if (waiter.section === null) {
+      waiter.event.succeed(undefined, NORMAL, handoff.readyInNs);
+      return;
+    }
+    // The waiter's section starts at the grant; it wakes when the section ends.
+    const grantedAtNs = now + handoff.readyInNs;
+    this.granted(next, waiter.requestedNs, grantedAtNs);
+    waiter.event.succeed(undefined, NORMAL, handoff.readyInNs + waiter.section(grantedAtNs));
   }
 
   /** The line cost of taking the free lock now: ns until `cpu` holds it (one transfer of the line by default). */
@@ -128,10 +161,16 @@ export abstract class ExclusiveSpinlock {
   /** The waiter on `cpu` has the lock and stops spinning. */
   protected stopSpinning(_cpu: number): void {}
 
-  private acquired(cpu: number, requestedNs: number, contended: boolean): void {
-    const now = this.context.sim.now;
-    this.acquiredAtNs = now;
-    const waitNs = now - requestedNs;
-    this.stats.acquired(cpu, now, 'exclusive', waitNs, contended);
+  /** A waiter holds the lock from `grantedAtNs`: it stops spinning. */
+  private granted(cpu: number, requestedNs: number, grantedAtNs: number): void {
+    this.context.cpuState.setSpinning(cpu, false);
+    this.stopSpinning(cpu);
+    this.stats.spinNs += grantedAtNs - requestedNs;
+    this.acquired(cpu, requestedNs, true, grantedAtNs);
+  }
+
+  private acquired(cpu: number, requestedNs: number, contended: boolean, atNs = this.context.sim.now): void {
+    this.acquiredAtNs = atNs;
+    this.stats.acquired(cpu, atNs, 'exclusive', atNs - requestedNs, contended);
   }
 }

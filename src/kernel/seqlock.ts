@@ -57,8 +57,13 @@ export class SeqReaderStats {
 export interface SeqReaderPopulation extends UntrackedSharers {
   /** The count turned odd at `atNs` (a write section's first store landed). */
   writeBegan(atNs: number): void;
-  /** The count turned even with the write completed at `atNs`; the spinning readers re-read in the burst `burstStartNs`..`burstEndNs`. */
-  writeEnded(atNs: number, burstStartNs: number, burstEndNs: number): void;
+  /**
+   * The count turned even with the write completed at `atNs`; the spinning
+   * readers re-read in the burst `burstStartNs`..`burstEndNs` and see the
+   * value `seenAfterNs` after their re-read is served (the transfer from the
+   * writer, on average).
+   */
+  writeEnded(atNs: number, burstStartNs: number, burstEndNs: number, seenAfterNs: number): void;
 }
 
 export interface SeqLockOptions {
@@ -117,6 +122,23 @@ export class SeqLock {
   *writeLock(cpu: number): ProcessBody<void> {
     yield* this.spinlock.lock(cpu);
     this.beginWrite(cpu, this.context.sim.now);
+  }
+
+  /**
+   * write_seqlock() and a write section of `section(grantedAtNs)` ns, as one
+   * process step (ExclusiveSpinlock.lockForSection): returns at the
+   * section's end, still holding; the count turned odd at the grant.
+   */
+  *writeLockForSection(cpu: number, section: (grantedAtNs: number) => number): ProcessBody<void> {
+    yield* this.spinlock.lockForSection(cpu, (grantedAtNs) => {
+      this.beginWrite(cpu, grantedAtNs);
+      return section(grantedAtNs);
+    });
+  }
+
+  /** read_seqlock_excl() and a section of `section(grantedAtNs)` ns, as one process step. */
+  *lockExclusiveForSection(cpu: number, section: (grantedAtNs: number) => number): ProcessBody<void> {
+    yield* this.spinlock.lockForSection(cpu, section);
   }
 
   /** write_seqlock() when the spinlock is free: see ExclusiveSpinlock.lockNowIfFree. */
@@ -214,6 +236,6 @@ export class SeqLock {
       }
       for (const reader of parked) line.removeSpinner(reader.cpu);
     }
-    this.population?.writeEnded(line.lastWriteNs, line.burstStartNs, line.burstEndNs);
+    this.population?.writeEnded(line.lastWriteNs, line.burstStartNs, line.burstEndNs, topology.upgradeNs(writerCpu, line.homeNode));
   }
 }

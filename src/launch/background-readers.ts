@@ -4,21 +4,23 @@
  * checks it again when the walk ends. They are held as one closed
  * population of the node's CPUs rather than one process each:
  *
- * - A CPU the launch does not occupy starts a walk at `pathWalksPerCpuPerSecond`.
- *   One that finds the count odd spins on the line until a release; a
- *   spinning CPU starts nothing else. So with `S` of the `N` free CPUs
- *   spinning, walkers arrive at (N - S) x lambda, and over an odd interval
- *   S moves to N - (N - S) e^(-lambda t): as writes keep the count odd more
- *   of the time, readers pile up.
+ * - A free CPU (one the launch does not occupy) that is neither walking nor
+ *   spinning starts a walk at `pathWalksPerCpuPerSecond`. One that finds
+ *   the count odd spins on the line until a release; a spinning or walking
+ *   CPU starts nothing else. So with `S` of the `N` free CPUs spinning and
+ *   `W` walking, walkers arrive at (N - S - W) x lambda: as writes keep the
+ *   count odd more of the time, readers pile up.
  * - A release's re-read burst frees the spinners at their places in it
- *   (spread evenly over the burst). Each walks for `path_walk`. A walk in
- *   RCU mode whose next write lands before it is done fails read_seqretry
- *   and is redone once in ref-walk mode (filename_lookup on -ECHILD), whose
- *   path_init sees the count odd: it spins again, and completes once
- *   freed (ref-walk does not check the count again). So do RCU walks that
- *   began in the even window less than a walk before the next write. As the
- *   even windows shrink below a walk, every lookup takes two spins and two
- *   walks.
+ *   (spread evenly over the burst); a walker that finds the count even
+ *   starts at once. Each walks for `path_walk` and then checks the count
+ *   (read_seqretry). A walk in RCU mode that a write began during fails and
+ *   is redone once in ref-walk mode (filename_lookup on -ECHILD): its
+ *   path_init spins if the count is odd at that moment, and the ref walk
+ *   does not check the count again. As the even windows shrink below a
+ *   walk, every lookup takes two walks and up to two spins.
+ * - The walkers are held as cohorts: a number of them whose next decision
+ *   (the end of a walk) falls uniformly over a time window, resolved
+ *   against the writes as simulated time passes them.
  * - At the line: every unit holding a spinner re-reads after each write;
  *   every unit that read since the last write made the line shared. The
  *   expected number of distinct fan-out units among k walkers on uniformly
@@ -40,8 +42,19 @@ import type { Topology } from '../topology/index.js';
 import type { NodeEnvironment } from '../models/types.js';
 import type { BackgroundStats } from './node-services.js';
 
+/** Walkers whose walks end (and who then decide) uniformly over a window of time. */
+interface Cohort {
+  /** An RCU walk (checks the count at its end) or a ref walk (done at its end). */
+  readonly refWalk: boolean;
+  readonly count: number;
+  readonly fromNs: number;
+  readonly toNs: number;
+  /** Members whose walks have ended so far. */
+  done: number;
+}
+
 export class BackgroundReaders implements SeqReaderPopulation {
-  /** Walks per ns started by one free, non-spinning CPU. */
+  /** Walks per ns started by one free CPU that neither walks nor spins. */
   private readonly lambda: number;
   private readonly online: number;
   /** Online SMT siblings of each CPU (where a walker can run next to a holder). */
@@ -51,19 +64,19 @@ export class BackgroundReaders implements SeqReaderPopulation {
   private readonly expectedNs: Float64Array;
   /** unitHit[u * (online + 1) + k]: chance that unit u holds one of k walkers. */
   private readonly unitHit: Float64Array;
-  /** Walkers spinning now (the count is odd): in RCU mode (first attempt), and redone in ref-walk mode. */
-  private spinning = 0;
+  /** Walkers spinning now (the count is odd): in RCU mode (first attempt, inside rcu_read_lock), and redone in ref-walk mode. */
+  private spinningRcu = 0;
   private spinningRef = 0;
-  /** RCU-mode walkers the last release's burst freed; whether their walks survive is settled when the count next turns odd. */
-  private freed = 0;
-  private burstStartNs = 0;
-  private burstEndNs = 0;
+  private readonly cohorts: Cohort[] = [];
+  /** Walkers in a walk now (the cohorts' members still walking). */
+  private walking = 0;
   private odd = false;
-  /** Time `spinning` has been advanced to. */
-  private advancedNs = 0;
-  /** When the count last turned even. */
-  private evenFromNs = 0;
-  /** Expected walks completed and redone. */
+  /** When the last write section's odd count landed. */
+  private lastOddNs = -Infinity;
+  /** Time the population has been advanced to. */
+  private nowNs = 0;
+  /** Reads of the count since the line's last write (first reads: each a miss for its unit). */
+  private readsSinceWrite = 0;
   private completedWalks = 0;
   private redoneWalks = 0;
 
@@ -110,73 +123,59 @@ export class BackgroundReaders implements SeqReaderPopulation {
 
   /** Walkers spinning on the line now (expected). */
   get spinners(): number {
-    return this.spinning + this.spinningRef;
+    return this.spinningRcu + this.spinningRef;
   }
 
   writeBegan(atNs: number): void {
-    const free = this.freeCpus();
-    // Walks that read the even count less than a walk before this write fail their read_seqretry;
-    // counted on the CPUs not busy with the walks the last burst freed.
-    const windowNs = Math.max(0, atNs - this.evenFromNs);
-    const idle = Math.max(0, free - this.freed);
-    const started = idle * this.lambda * windowNs;
-    const failed = idle * this.lambda * Math.min(this.walkNs, windowNs);
-    this.completedWalks += started - failed;
-    this.redone(failed);
-    if (this.freed > 0) {
-      const survived = this.freed * this.survivingShare(atNs);
-      this.completedWalks += survived;
-      this.redone(this.freed - survived);
-      this.freed = 0;
-    }
-    const spinning = this.spinning + this.spinningRef;
-    if (spinning > free) {
-      this.spinning *= free / spinning;
-      this.spinningRef *= free / spinning;
-    }
-    this.odd = true;
-    this.advancedNs = atNs;
-  }
-
-  writeEnded(atNs: number, burstStartNs: number, burstEndNs: number): void {
     this.advance(atNs);
-    this.freed = this.spinning;
-    // Ref-walk spinners walk to the end once freed.
-    this.completedWalks += this.spinningRef;
-    this.spinning = 0;
-    this.spinningRef = 0;
-    this.burstStartNs = burstStartNs;
-    this.burstEndNs = burstEndNs;
-    this.odd = false;
-    this.evenFromNs = atNs;
+    this.odd = true;
+    this.lastOddNs = atNs;
   }
 
-  readsSinceNs(sinceNs: number, atNs: number, writerUnit: number): number {
-    if (atNs <= sinceNs) return 0;
-    return this.unitsNs(this.freeCpus() * this.lambda * (atNs - sinceNs), writerUnit);
+  writeEnded(atNs: number, burstStartNs: number, burstEndNs: number, seenAfterNs: number): void {
+    this.advance(atNs);
+    // The spinners re-read in the burst, see the count `seenAfterNs` later, and walk from there.
+    const spinning = this.spinningRcu + this.spinningRef;
+    const fromNs = burstStartNs + seenAfterNs;
+    const toNs = burstEndNs + seenAfterNs;
+    this.stats.backgroundSpinNs += spinning * Math.max(0, (fromNs + toNs) / 2 - atNs);
+    const w = this.walkNs;
+    this.addCohort(false, this.spinningRcu, fromNs + w, toNs + w);
+    this.addCohort(true, this.spinningRef, fromNs + w, toNs + w);
+    this.spinningRcu = 0;
+    this.spinningRef = 0;
+    this.odd = false;
+  }
+
+  readsSinceNs(_sinceNs: number, atNs: number, writerUnit: number): number {
+    this.advance(atNs);
+    const reads = this.readsSinceWrite;
+    this.readsSinceWrite = 0;
+    return this.unitsNs(reads, writerUnit);
   }
 
   burstNs(atNs: number, writerUnit: number): number {
-    if (!this.odd) return 0;
     this.advance(atNs);
-    return this.unitsNs(this.spinning + this.spinningRef, writerUnit);
+    return this.unitsNs(this.spinningRcu + this.spinningRef, writerUnit);
   }
 
   /**
    * Factor by which a write section of `holdNs` starting now on `cpu`
    * stretches because walkers run on the holder's SMT siblings: spinning
    * ones over the expected spinning share of the section, walking ones over
-   * the share of time a free CPU walks.
+   * the walking share.
    */
   siblingStretch(cpu: number, holdNs: number): number {
     if (this.lambda === 0 || this.onlineSiblings[cpu] === 0 || holdNs <= 0) return 1;
     const free = this.freeCpus();
     if (free <= 0) return 1;
+    const spinning = Math.min(this.spinningRcu + this.spinningRef, free);
+    const idle = Math.max(0, free - spinning - this.walking);
     const x = this.lambda * holdNs;
-    const s0 = Math.min(this.spinning + this.spinningRef, free);
-    const meanSpinning = free - (free - s0) * (x < 1e-9 ? 1 - x / 2 : (1 - Math.exp(-x)) / x);
-    const spinShare = Math.min(1, meanSpinning / free);
-    const walkShare = Math.min(1, this.lambda * this.walkNs) * (1 - spinShare);
+    // Over the section, idle CPUs start walks that find the count odd: the mean spinning count grows.
+    const joined = x < 1e-9 ? (idle * x) / 2 : idle * (1 - -Math.expm1(-x) / x);
+    const spinShare = Math.min(1, (spinning + joined) / free);
+    const walkShare = Math.min(1 - spinShare, this.walking / free);
     const topology = this.topology;
     return 1 + (topology.smtSpinSlowdown - 1) * spinShare + (topology.smtSlowdown - 1) * walkShare;
   }
@@ -184,17 +183,18 @@ export class BackgroundReaders implements SeqReaderPopulation {
   /** RCU-mode walkers still spinning when a write section of `holdNs` from now ends hold an expedited grace period open until then. */
   holdGracePeriod(nowNs: number, holdNs: number): void {
     if (this.rcu === null || this.lambda === 0) return;
-    const free = this.freeCpus();
-    const idle = Math.max(0, free - this.spinning - this.spinningRef);
-    const endSpinning = this.spinning + idle * -Math.expm1(-this.lambda * holdNs);
-    if (endSpinning > 0 && this.stream.next() < 1 - Math.exp(-endSpinning)) this.rcu.holdOpenUntil(nowNs + holdNs);
+    const idle = Math.max(0, this.freeCpus() - this.spinningRcu - this.spinningRef - this.walking);
+    const endSpinning = this.spinningRcu + idle * -Math.expm1(-this.lambda * holdNs);
+    if (endSpinning > 0 && this.stream.next() < -Math.expm1(-endSpinning)) this.rcu.holdOpenUntil(nowNs + holdNs);
   }
 
-  /** Settles the walks still open at the end of the run into the stats. */
+  /** Settles the walks still open at the end of the run into the stats (each completes, once). */
   finish(endNs: number): void {
-    if (this.odd) this.advance(endNs);
-    this.completedWalks += this.freed + this.spinning + this.spinningRef + (this.odd ? 0 : this.freeCpus() * this.lambda * Math.max(0, endNs - this.evenFromNs));
-    this.freed = 0;
+    this.advance(endNs);
+    for (const cohort of this.cohorts) this.completedWalks += cohort.count - cohort.done;
+    this.completedWalks += this.spinningRcu + this.spinningRef;
+    this.cohorts.length = 0;
+    this.walking = 0;
     this.stats.backgroundWalkNs = (this.completedWalks + this.redoneWalks) * this.walkNs;
     this.stats.backgroundWalks = this.completedWalks;
     this.stats.backgroundRedoneWalks = this.redoneWalks;
@@ -205,39 +205,86 @@ export class BackgroundReaders implements SeqReaderPopulation {
     return free > 0 ? free : 0;
   }
 
-  /** Walks redone in ref-walk mode: their path_init finds the count odd, so they spin (outside rcu_read_lock). */
-  private redone(count: number): void {
-    if (count <= 0) return;
-    this.redoneWalks += count;
-    this.spinningRef += count;
-    this.stats.backgroundSpinners += count;
+  private addCohort(refWalk: boolean, count: number, fromNs: number, toNs: number): void {
+    if (count <= 1e-12) return;
+    this.cohorts.push({ refWalk, count, fromNs, toNs, done: 0 });
+    this.walking += count;
   }
 
-  /** Share of the walkers freed by the last burst whose walks end before a write landing at `atNs`. */
-  private survivingShare(atNs: number): number {
-    const latestStartNs = atNs - this.walkNs;
-    const spanNs = this.burstEndNs - this.burstStartNs;
-    if (spanNs <= 0) return latestStartNs >= this.burstStartNs ? 1 : 0;
-    const share = (latestStartNs - this.burstStartNs) / spanNs;
-    return share <= 0 ? 0 : share >= 1 ? 1 : share;
-  }
-
-  /** Over an odd interval, free CPUs that start a walk find the count odd and join the spinners. */
+  /**
+   * Moves the population to `toNs`: walks that end in the meantime decide
+   * (an RCU walk a write began during is redone in ref-walk mode, spinning
+   * first if the count is odd now), and idle CPUs start walks (spinning if
+   * the count is odd). Writes only happen at the calls' times, so the count
+   * and the last write's start are constant over the step.
+   */
   private advance(toNs: number): void {
-    if (!this.odd || toNs <= this.advancedNs) return;
-    const free = this.freeCpus();
-    const dt = toNs - this.advancedNs;
-    this.advancedNs = toNs;
-    const s0 = this.spinning + this.spinningRef;
-    const idle = free - s0;
-    if (idle <= 0 || this.lambda === 0) {
-      this.stats.backgroundSpinNs += s0 * dt;
-      return;
+    const fromNs = this.nowNs;
+    if (toNs <= fromNs) return;
+    this.nowNs = toNs;
+    const w = this.walkNs;
+    const spinningBefore = this.spinningRcu + this.spinningRef;
+    const walkingBefore = this.walking;
+    // Spinning time over the step: those spinning at its start for all of it; the ones joining below from when they join.
+    const dt = toNs - fromNs;
+    let spinNs = spinningBefore * dt;
+    const cohorts = this.cohorts;
+    let kept = 0;
+    for (let i = 0; i < cohorts.length; i++) {
+      const c = cohorts[i];
+      const ended = this.endedBy(c, toNs) - c.done;
+      if (ended > 0) {
+        const lo = Math.max(c.fromNs, fromNs);
+        const hi = Math.min(c.toNs, toNs);
+        c.done += ended;
+        this.walking -= ended;
+        if (c.refWalk) this.completedWalks += ended;
+        else {
+          // Decisions in [lo, hi]; a walk ending at d read the count at d - w, and fails if the last write began after that.
+          const failedShare = hi > lo ? clamp01((this.lastOddNs + w - lo) / (hi - lo)) : this.lastOddNs > lo - w ? 1 : 0;
+          const failed = ended * failedShare;
+          this.completedWalks += ended - failed;
+          if (failed > 0) {
+            this.redoneWalks += failed;
+            this.readsSinceWrite += failed;
+            if (this.odd) {
+              this.spinningRef += failed;
+              this.stats.backgroundSpinners += failed;
+              spinNs += failed * (toNs - (lo + hi) / 2);
+            } else {
+              this.addCohort(true, failed, lo + w, hi + w);
+            }
+          }
+        }
+      }
+      if (c.done < c.count - 1e-12 && c.toNs > toNs) cohorts[kept++] = c;
+      else this.walking -= c.count - c.done;
     }
-    const joined = idle * -Math.expm1(-this.lambda * dt);
-    this.stats.backgroundSpinNs += free * dt - joined / this.lambda;
-    this.stats.backgroundSpinners += joined;
-    this.spinning += joined;
+    cohorts.length = kept;
+    if (this.walking < 0) this.walking = 0;
+    const free = this.freeCpus();
+    const spinning = this.spinningRcu + this.spinningRef;
+    // Walks that ended during the step kept their CPUs for part of it: the mean of the walking count at its two ends.
+    const idle = free - spinning - (walkingBefore + this.walking) / 2;
+    let started = 0;
+    if (idle > 0 && this.lambda > 0) {
+      started = idle * -Math.expm1(-this.lambda * dt);
+      this.readsSinceWrite += started;
+      if (this.odd) {
+        this.spinningRcu += started;
+        this.stats.backgroundSpinners += started;
+        // Arrivals at rate idle x lambda x e^(-lambda t) spin from their arrival to the step's end.
+        spinNs += idle * dt - started / this.lambda;
+      } else this.addCohort(false, started, fromNs + w, toNs + w);
+    }
+    this.stats.backgroundSpinNs += spinNs;
+  }
+
+  /** Members of a cohort whose walks have ended by `atNs`. */
+  private endedBy(c: Cohort, atNs: number): number {
+    if (atNs >= c.toNs) return c.count;
+    if (atNs < c.fromNs) return 0;
+    return (c.count * (atNs - c.fromNs)) / (c.toNs - c.fromNs);
   }
 
   /** Expected home time of the distinct units holding `k` walkers, the writer's unit left out. */
@@ -254,4 +301,8 @@ export class BackgroundReaders implements SeqReaderPopulation {
     const hit = this.unitHit[base + low] + (this.unitHit[base + high] - this.unitHit[base + low]) * f;
     return total - hit * this.unitReadNs[writerUnit];
   }
+}
+
+function clamp01(x: number): number {
+  return x <= 0 ? 0 : x >= 1 ? 1 : x;
 }

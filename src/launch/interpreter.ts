@@ -181,8 +181,14 @@ export class RecipeInterpreter {
           break;
         case 'lock': {
           if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
-          // The uncontended seqlock write takes no process step; anything else waits in its lock.
-          const held = this.lockNowIfFree(thread, step) ?? (yield* this.waitForLock(thread, step));
+          // The uncontended seqlock write takes no process step; a contended seqlock section with
+          // nothing nested takes one; anything else waits in its lock.
+          let held = this.lockNowIfFree(thread, step);
+          if (held === null && step.lockKind === 'seqlock' && step.steps.length === 0) {
+            yield* this.seqlockSection(thread, step, stepScale);
+            break;
+          }
+          held ??= yield* this.waitForLock(thread, step);
           const sectionNs = this.startSection(thread, held, stepScale);
           if (sectionNs > 0) {
             thread.awakeAtNs = this.sim.now + sectionNs;
@@ -296,6 +302,34 @@ export class RecipeInterpreter {
     return new HeldLock(step, cpu, slot, transferNs);
   }
 
+  /**
+   * A contended seqlock section with no nested steps: the lock decides at
+   * the release that grants it when the section starts and how long it runs
+   * (`startSection` then), and the thread wakes once, at its end.
+   */
+  private *seqlockSection(thread: KernelThread, step: LockStep, scale: number): ProcessBody {
+    const world = this.world;
+    const slot = this.locks.get(step.lock)!;
+    const lock = slot.seqlock!;
+    const cpu = thread.cpu;
+    // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
+    if (world.mechanisms.rcuHeldOpen) world.locks.rcu.enterReadSide(cpu);
+    const requestedNs = this.sim.now;
+    const held = new HeldLock(step, cpu, slot, 0);
+    let grantedNs = requestedNs;
+    const section = (grantedAtNs: number): number => {
+      grantedNs = grantedAtNs;
+      const sectionNs = this.startSection(thread, held, scale, grantedAtNs);
+      thread.awakeAtNs = grantedAtNs + sectionNs;
+      return sectionNs;
+    };
+    if (step.mode === 'write') yield* lock.writeLockForSection(cpu, section);
+    else yield* lock.lockExclusiveForSection(cpu, section);
+    world.account(thread, slot.spin, grantedNs - requestedNs);
+    world.account(thread, slot.section, held.holdNs);
+    this.releaseLock(thread, held);
+  }
+
   /** Waits until the thread holds the lock of a `lock` step (spinning or asleep, as the lock decides). */
   private *waitForLock(thread: KernelThread, step: LockStep): ProcessBody<HeldLock> {
     const world = this.world;
@@ -343,7 +377,7 @@ export class RecipeInterpreter {
    * Returns the time the thread spends before nested steps run: any line
    * transfer still due plus the section.
    */
-  private startSection(thread: KernelThread, held: HeldLock, scale: number): number {
+  private startSection(thread: KernelThread, held: HeldLock, scale: number, atNs = this.sim.now): number {
     const world = this.world;
     const step = held.step;
     const baseHoldNs = this.holdNs(step.hold, thread) * scale;
@@ -356,10 +390,11 @@ export class RecipeInterpreter {
     const readers = world.readers;
     if (readers !== null && step.mode === 'write') {
       if (holdNs === baseHoldNs) holdNs = baseHoldNs * readers.siblingStretch(cpu, baseHoldNs);
-      if (world.mechanisms.rcuHeldOpen) readers.holdGracePeriod(this.sim.now, holdNs + held.transferNs);
+      if (world.mechanisms.rcuHeldOpen) readers.holdGracePeriod(atNs, holdNs + held.transferNs);
     }
     world.background.sections++;
-    if (holdNs > baseHoldNs) world.background.stretchedSections++;
+    world.background.sectionBaseNs += baseHoldNs;
+    world.background.sectionStretchNs += holdNs - baseHoldNs;
     held.holdNs = holdNs;
     return holdNs + held.transferNs;
   }

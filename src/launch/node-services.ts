@@ -31,9 +31,10 @@ export class BackgroundStats {
   healthChecks = 0;
   healthCheckFailures = 0;
   healthCheckMaxNs = 0;
-  /** Critical sections that ran stretched because an SMT sibling of the holder was busy, and all sections. */
-  stretchedSections = 0;
+  /** Seqlock critical sections: how many, their length without SMT stretch, and the time SMT siblings added. */
   sections = 0;
+  sectionBaseNs = 0;
+  sectionStretchNs = 0;
   /** On-CPU time of the background readers (systemd, kubelet) per category. */
   readonly readerTimeNs: Float64Array;
 

@@ -26,8 +26,12 @@ export interface PointContext {
   readonly at: PointLocator;
   readonly catalog: ModelCatalog;
   readonly models: ModelTable;
-  /** The machine of a spec: its topology (built once per resolve) and the hash of its family's model. */
-  machine(spec: MachineSpec): { readonly topology: Topology; readonly model: string };
+  /**
+   * The machine of a spec, with the point's `machineParameters` overrides
+   * applied: its topology (built once per resolve) and the hash of the model
+   * it was built from.
+   */
+  machine(spec: MachineSpec, overrides?: unknown): { readonly topology: Topology; readonly model: string };
 }
 
 export interface ScenarioKind<S extends PointSpecBase = PointSpecBase> {

@@ -19,7 +19,7 @@ import { parseDurationNs, parseSizeBytes } from '../input/units.js';
 import { ModelCatalog } from '../input/catalog.js';
 import { getPath, isPlainObject, namedFieldPaths, parseFieldPath, schemaAt, setPath, validateField } from '../input/fields.js';
 import { DEFAULT_LIMITS, type RunLimits } from '../engine/index.js';
-import { buildTopology, loadMachineModel, parseMachineSpec, type MachineSpec, type Topology } from '../topology/index.js';
+import { MACHINE_PARAMETERS, buildTopology, loadMachineModel, parseMachineSpec, withMachineParameters, type MachineModel, type MachineParameterValue, type MachineSpec, type Topology } from '../topology/index.js';
 import type { PointContext, PointLocator, ScenarioKind, ScenarioKinds } from './kind.js';
 import { ModelTable } from './models.js';
 import { RENAMED_METRICS } from './metrics.js';
@@ -432,8 +432,9 @@ function pointContext(catalog: ModelCatalog, models: ModelTable, at: Locator): P
     at,
     catalog,
     models,
-    machine(spec: MachineSpec) {
-      const key = JSON.stringify(spec);
+    machine(spec: MachineSpec, overrides?: unknown) {
+      const values = (overrides ?? {}) as Record<string, MachineParameterValue>;
+      const key = JSON.stringify([spec, values]);
       const known = machines.get(key);
       if (known !== undefined) return known;
       let parsed: ReturnType<typeof parseMachineSpec>;
@@ -451,7 +452,26 @@ function pointContext(catalog: ModelCatalog, models: ModelTable, at: Locator): P
         throw error;
       }
       // An error with a file of its own is in the machine model, not in this scenario.
-      const model = catalog.memo(`machine:${parsed.family}`, () => loadMachineModel(file));
+      const familyModel = catalog.memo(`machine:${parsed.family}`, () => loadMachineModel(file));
+      const numeric: Record<string, MachineParameterValue> = {};
+      for (const [name, value] of Object.entries(values)) {
+        const unit = (MACHINE_PARAMETERS as Record<string, { unit: string } | undefined>)[name]?.unit;
+        const path = ['machineParameters', name];
+        if (value === 'low' || value === 'mid' || value === 'high') numeric[name] = value;
+        else if (unit === 'duration') numeric[name] = at.duration(value, path);
+        else if (typeof value === 'number' || unit === undefined) numeric[name] = value;
+        else throw at.error(path, `\`${name}\` is a plain number, not a duration`, { expected: 'a number, or one of low, mid, high', found: JSON.stringify(value) });
+      }
+      let model: MachineModel;
+      try {
+        model = withMachineParameters(familyModel, numeric);
+      } catch (error) {
+        if (error instanceof InputError) {
+          const path = (error.detail.path ?? 'machineParameters').split('.');
+          throw at.error(path, error.message, { expected: error.detail.expected, found: error.detail.found, hint: error.detail.hint }, path.length > 1 && error.message.startsWith('unknown') ? 'key' : 'value');
+        }
+        throw error;
+      }
       let topology: Topology;
       try {
         topology = catalog.memo(`topology:${key}`, () => buildTopology(model, parsed.variant));

@@ -128,6 +128,20 @@ export const LimitsSchema = Type.Object(
   { ...closed, description: 'Caps that stop a runaway run with a message naming the limit; raise them here or with --set limits.NAME=VALUE.' },
 );
 
+export const MachineParametersSchema = Type.Record(
+  Type.String(),
+  Type.Union([
+    Type.Number({ description: 'A factor, share or count (or a time in ns is refused: write times with a unit).' }),
+    Type.Union([Type.Literal('low'), Type.Literal('mid'), Type.Literal('high')], { description: "A point of the machine file's own range for the parameter." }),
+    Duration({ description: 'A time, with a unit.' }),
+  ], { expected: 'a duration such as "25 ns", a number, or one of low, mid, high' }),
+  {
+    description:
+      'Overrides of the machine file\'s uncertain values by name (homeOccupancy, fanOutRead, smtSlowdown, smtSpinSlowdown, missesInFlight, dramLocal, dramRemote): a value, or low/mid/high of the range the file states for that machine.',
+    default: {},
+  },
+);
+
 /** The fields every scenario file has, whatever its kind. */
 export const COMMON_SCENARIO_FIELDS = {
   limits: Type.Optional(LimitsSchema),
@@ -135,6 +149,7 @@ export const COMMON_SCENARIO_FIELDS = {
   name: NameSchema,
   description: Type.Optional(Type.String({ description: 'What the scenario shows (one sentence; the report title).', default: '' })),
   machine: MachineSpecSchema,
+  machineParameters: Type.Optional(MachineParametersSchema),
   seeds: Type.Optional(SeedsSchema),
   sweep: Type.Optional(SweepSchema),
   expect: Type.Optional(ExpectSchema),

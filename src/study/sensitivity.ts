@@ -16,9 +16,12 @@
  * evaluation, and pause-bench checks (R8) read no kernel or node parameter, so
  * they are evaluated once.
  *
- * Machine files carry calibrated values too (smtSlowdown, home-agent service);
- * they are per-family topology data with their own provenance and are not
- * swept here.
+ * Machine files carry uncertain values too (home occupancy, fan-out read,
+ * SMT slowdowns, outstanding misses, DRAM latency), each with a range of its
+ * own per family. They are swept as `machine.NAME` with
+ * `--set machineParameters.NAME=low|high`: every family at the end of its
+ * own range at once (so the points are "low" and "high", not numbers, and
+ * every check is re-run, pause_bench's included).
  */
 import { InputError } from '../input/errors.js';
 import { didYouMean } from '../input/did-you-mean.js';
@@ -33,6 +36,7 @@ import { modelParameters } from '../models/load.js';
 import type { ModelParameter } from '../models/types.js';
 import type { Executor } from '../sweep/executor.js';
 import { LAUNCH_DEFAULTS } from '../workloads/launch/index.js';
+import { MACHINE_PARAMETER_NAMES, type MachineParameterName } from '../topology/index.js';
 
 /** The targets a sensitivity sweep covers (R1 and R9 are counts and fixes, not calibrated behaviour). */
 export const SENSITIVITY_TARGETS = ['R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R10'] as const;
@@ -62,6 +66,17 @@ export interface SweptParameter {
   readonly value: number;
   readonly range: readonly [number, number];
   readonly isDuration: boolean;
+  /** A machine parameter: points are each family's own range ends (value -1 low, 0 the files' values, +1 high). */
+  readonly perFamily?: boolean;
+}
+
+/** The prefix naming a machine parameter in a sensitivity study. */
+export const MACHINE_PREFIX = 'machine.';
+
+/** A tested value as the tables show it. */
+export function formatSweptValue(parameter: Pick<SweptParameter, 'isDuration' | 'perFamily'>, value: number): string {
+  if (parameter.perFamily === true) return value < 0 ? 'low' : value > 0 ? 'high' : 'files';
+  return formatParameterValue(value, parameter.isDuration);
 }
 
 /** The check rows of one target's scenario(s) in one configuration. */
@@ -177,7 +192,7 @@ export function summarizeSensitivity(input: SensitivityInput): SensitivityTable 
   const rows: SensitivityRow[] = [];
   const robustness: ParameterRobustness[] = [];
   for (const parameter of input.parameters) {
-    const format = (value: number): string => formatParameterValue(value, parameter.isDuration);
+    const format = (value: number): string => formatSweptValue(parameter, value);
     const trials = input.trials.filter((trial) => trial.parameter === parameter.name && trial.value !== parameter.value);
     const atRangeEnd = parameter.value === parameter.range[0] ? 'low' : parameter.value === parameter.range[1] ? 'high' : undefined;
     const tested: SensitivityRow[] = [
@@ -203,6 +218,7 @@ export function summarizeSensitivity(input: SensitivityInput): SensitivityTable 
 
 /** Where `point` lies in a parameter's range; counts stay whole when both bounds are. */
 export function rangePointValue(parameter: SweptParameter, point: RangePoint): number {
+  if (parameter.perFamily === true) return point === 'low' ? -1 : point === 'high' ? 1 : 0;
   const [low, high] = parameter.range;
   if (point === 'low') return low;
   if (point === 'high') return high;
@@ -237,7 +253,7 @@ export function sensitivityMarkdown(table: SensitivityTable, notes: { seeds: num
   const parts: string[] = [
     '## Sensitivity of the reproduction targets',
     '',
-    `Each calibrated parameter was moved within its stated range, every other parameter at its default, and the R2-R8/R10 check scenarios re-evaluated (${notes.seeds} seed${notes.seeds === 1 ? '' : 's'} per point). "holds": every expectation held; "gap": only expectations already marked as known gaps failed; "fails": another expectation failed. A range is the run of tested values around the default where the target does not fail.`,
+    `Each calibrated parameter was moved within its stated range, every other parameter at its default, and the R2-R8/R10 check scenarios re-evaluated (${notes.seeds} seed${notes.seeds === 1 ? '' : 's'} per point). A \`machine.NAME\` row moves a machine file's uncertain value to the low or high end of each family's own range, every family at once ("files": the values the machine files give). "holds": every expectation held; "gap": only expectations already marked as known gaps failed; "fails": another expectation failed. A range is the run of tested values around the default where the target does not fail.`,
     '',
     ...header(['parameter', 'default', 'range', ...table.targets.map((t) => `${t} holds over`)]),
     ...table.robustness.map((r) => line([`\`${r.parameter}\``, r.defaultText, r.rangeText, ...table.targets.map((t) => r.holding[t]?.text ?? '')])),
@@ -274,7 +290,7 @@ export function sensitivityCsvRows(table: SensitivityTable): Record<string, stri
 export interface SensitivityRunOptions {
   /** Check scenario files or folders (default scenarios/checks); only R2-R8 and R10 are used. */
   readonly checks?: readonly string[];
-  /** Limit to these parameters (default every calibrated kernel and node parameter). */
+  /** Limit to these parameters (default every calibrated kernel and node parameter, and every machine parameter as `machine.NAME`). */
   readonly parameters?: readonly string[];
   readonly points?: readonly RangePoint[];
   /** Replications per point of every check scenario (default 1). */
@@ -308,26 +324,59 @@ interface CheckFile {
   readonly launch: boolean;
 }
 
+/** A parameter to sweep: a kernel or node parameter, or a machine parameter swept per family. */
+interface StudyParameter {
+  readonly swept: SweptParameter;
+  /** The `--set` for a tested value. */
+  set(value: number): string;
+}
+
 /** Calibrated kernel and node parameters, or the named ones (any parameter of the models), checked. */
 export function sweptParameters(catalog: ModelCatalog, names: { kernel: string; node: string }, only?: readonly string[]): ModelParameter[] {
   const all = [...modelParameters(catalog, names).values()];
-  const wanted = (only ?? []).flatMap((entry) => entry.split(',')).map((name) => name.trim()).filter((name) => name !== '');
-  if (wanted.length === 0) return all.filter((p) => p.calibrated);
+  const wanted = (only ?? []).flatMap((entry) => entry.split(',')).map((name) => name.trim()).filter((name) => name !== '' && !name.startsWith(MACHINE_PREFIX));
+  if (wanted.length === 0) return (only ?? []).length > 0 ? [] : all.filter((p) => p.calibrated);
   return wanted.map((name) => {
     const parameter = all.find((p) => p.name === name);
     if (parameter === undefined) {
-      const known = all.map((p) => p.name);
-      throw new InputError(`unknown model parameter \`${name}\``, { file: '--parameters', expected: `a parameter of ${names.kernel} or ${names.node}`, found: `\`${name}\``, hint: didYouMean(name, known) });
+      const known = [...all.map((p) => p.name), ...MACHINE_PARAMETER_NAMES.map((n) => MACHINE_PREFIX + n)];
+      throw new InputError(`unknown model parameter \`${name}\``, { file: '--parameters', expected: `a parameter of ${names.kernel} or ${names.node}, or machine.NAME`, found: `\`${name}\``, hint: didYouMean(name, known) });
     }
     return parameter;
   });
+}
+
+/** Machine parameters to sweep: every one by default, or the `machine.NAME` entries named. */
+export function sweptMachineParameters(only?: readonly string[]): MachineParameterName[] {
+  const entries = (only ?? []).flatMap((entry) => entry.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+  if (entries.length === 0) return [...MACHINE_PARAMETER_NAMES];
+  const wanted = entries.filter((name) => name.startsWith(MACHINE_PREFIX)).map((name) => name.slice(MACHINE_PREFIX.length));
+  for (const name of wanted) {
+    if (!(MACHINE_PARAMETER_NAMES as readonly string[]).includes(name)) {
+      throw new InputError(`unknown machine parameter \`${name}\``, { file: '--parameters', expected: `machine.NAME with NAME one of ${MACHINE_PARAMETER_NAMES.join(', ')}`, found: `\`${MACHINE_PREFIX}${name}\``, hint: didYouMean(name, MACHINE_PARAMETER_NAMES) });
+    }
+  }
+  return wanted as MachineParameterName[];
+}
+
+function studyParameters(catalog: ModelCatalog, names: { kernel: string; node: string }, only?: readonly string[]): StudyParameter[] {
+  const model = sweptParameters(catalog, names, only).map(
+    (p): StudyParameter => ({ swept: { name: p.name, value: p.value, range: p.range, isDuration: p.isDuration }, set: (value) => `parameters.${p.name}=${formatParameterValue(value, p.isDuration)}` }),
+  );
+  const machine = sweptMachineParameters(only).map(
+    (name): StudyParameter => ({
+      swept: { name: MACHINE_PREFIX + name, value: 0, range: [-1, 1], isDuration: false, perFamily: true },
+      set: (value) => `machineParameters.${name}=${value < 0 ? 'low' : 'high'}`,
+    }),
+  );
+  return [...model, ...machine];
 }
 
 /** Loads every check scenario (default and per trial) before running any, then runs and evaluates them. */
 export async function runSensitivity(options: SensitivityRunOptions = {}): Promise<SensitivityStudy> {
   const catalog = options.catalog ?? newCatalog();
   const seeds = options.seeds ?? 1;
-  const parameters = sweptParameters(catalog, { kernel: options.kernel ?? LAUNCH_DEFAULTS.kernel, node: options.node ?? LAUNCH_DEFAULTS.node }, options.parameters);
+  const parameters = studyParameters(catalog, { kernel: options.kernel ?? LAUNCH_DEFAULTS.kernel, node: options.node ?? LAUNCH_DEFAULTS.node }, options.parameters);
   const points = options.points ?? ['low', 'high'];
   const load = (file: string, set: readonly string[] = []): ResolvedScenario => loadScenario(file, { set, seeds, catalog });
 
@@ -344,15 +393,20 @@ export async function runSensitivity(options: SensitivityRunOptions = {}): Promi
     throw new InputError('no R2-R8 or R10 check scenario found', { file: '--checks', expected: `scenario files named r2-... to r8-..., r10-... (targets ${SENSITIVITY_TARGETS.join(', ')})`, found: (options.checks ?? ['scenarios/checks']).join(', ') });
   }
 
-  const planned: { parameter: ModelParameter; point: RangePoint; value: number; scenarios: { check: CheckFile; scenario: ResolvedScenario }[] }[] = [];
+  const planned: { parameter: StudyParameter; point: RangePoint; value: number; scenarios: { check: CheckFile; scenario: ResolvedScenario }[] }[] = [];
   for (const parameter of parameters) {
-    const seen = new Set<number>([parameter.value]);
+    const swept = parameter.swept;
+    const seen = new Set<number>([swept.value]);
     for (const point of points) {
-      const value = rangePointValue(parameter, point);
+      // A machine parameter's "mid" is no one point across families: only its ends are tried.
+      if (swept.perFamily === true && point === 'mid') continue;
+      const value = rangePointValue(swept, point);
       if (seen.has(value)) continue;
       seen.add(value);
-      const set = [`parameters.${parameter.name}=${formatParameterValue(value, parameter.isDuration)}`];
-      planned.push({ parameter, point, value, scenarios: checkFiles.filter((check) => check.launch).map((check) => ({ check, scenario: load(check.file, set) })) });
+      const set = [parameter.set(value)];
+      // Machine parameters reach every check (pause_bench reads the machine too); model parameters only the launch ones.
+      const checks = checkFiles.filter((check) => check.launch || swept.perFamily === true);
+      planned.push({ parameter, point, value, scenarios: checks.map((check) => ({ check, scenario: load(check.file, set) })) });
     }
   }
 
@@ -370,17 +424,17 @@ export async function runSensitivity(options: SensitivityRunOptions = {}): Promi
   const trials: ParameterTrial[] = [];
   for (const trial of planned) {
     const results: TargetResult[] = [];
-    const valueText = formatParameterValue(trial.value, trial.parameter.isDuration);
+    const valueText = formatSweptValue(trial.parameter.swept, trial.value);
     for (const { check, scenario } of trial.scenarios) {
       const rows = await evaluate(scenario);
       results.push({ target: check.target, rows });
-      options.onEvaluation?.({ done: ++done, total, parameter: trial.parameter.name, point: trial.point, valueText, target: check.target, verdict: targetVerdict(rows) });
+      options.onEvaluation?.({ done: ++done, total, parameter: trial.parameter.swept.name, point: trial.point, valueText, target: check.target, verdict: targetVerdict(rows) });
     }
-    trials.push({ parameter: trial.parameter.name, point: trial.point, value: trial.value, results });
+    trials.push({ parameter: trial.parameter.swept.name, point: trial.point, value: trial.value, results });
   }
 
   const input: SensitivityInput = {
-    parameters: parameters.map((p) => ({ name: p.name, value: p.value, range: p.range, isDuration: p.isDuration })),
+    parameters: parameters.map((p) => p.swept),
     defaults,
     trials,
   };

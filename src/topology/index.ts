@@ -5,7 +5,17 @@
 export * from './topology.js';
 export { buildTopology, variantSuffix } from './build.js';
 export { importC2cMatrix, parseC2cCsv } from './c2c.js';
-export { findMachineModel, listMachineModels, loadMachineModel, parseMachineSpec, resolveMachine, type MachineSpec } from './load.js';
+export {
+  findMachineModel,
+  listMachineModels,
+  loadMachineModel,
+  machineRangePoint,
+  parseMachineSpec,
+  resolveMachine,
+  withMachineParameters,
+  type MachineParameterValue,
+  type MachineSpec,
+} from './load.js';
 export {
   MachineFamilySchema,
   MachineFileSchema,

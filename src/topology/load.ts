@@ -251,6 +251,57 @@ function resolveParameters(
   return parameters as MachineParameters;
 }
 
+/** A value a scenario gives a machine parameter: a number in its unit (ns for times), or a point of the family's own range. */
+export type MachineParameterValue = number | 'low' | 'mid' | 'high';
+
+/** Where `point` lies in a machine parameter's range (mid: the geometric mean of a range spanning a decade or more). */
+export function machineRangePoint(parameter: MachineParameter, point: 'low' | 'mid' | 'high'): number {
+  const [low, high] = parameter.range;
+  if (point === 'low') return low;
+  if (point === 'high') return high;
+  const mid = low > 0 && high / low >= 10 ? Math.sqrt(low * high) : (low + high) / 2;
+  return parameter.unit === 'count' ? Math.round(mid) : mid;
+}
+
+/**
+ * A copy of `model` with some uncertain values replaced (a scenario's
+ * `machineParameters`); each replaced value says so in its source. Throws
+ * an InputError naming `path` + the parameter for an unknown name, a value
+ * its unit refuses, or a number for a parameter the machine lacks (a range
+ * end of one leaves the machine as it is, so `low` can apply to families
+ * of one and two sockets alike).
+ */
+export function withMachineParameters(model: MachineModel, values: Readonly<Record<string, MachineParameterValue>>, path: readonly (string | number)[] = ['machineParameters']): MachineModel {
+  const names = Object.keys(values);
+  if (names.length === 0) return model;
+  const parameters: Record<string, MachineParameter> = { ...model.parameters };
+  for (const name of names) {
+    const at = [...path, name].join('.');
+    if (!(MACHINE_PARAMETER_NAMES as readonly string[]).includes(name)) {
+      throw new InputError(`unknown machine parameter \`${name}\``, { path: at, expected: `one of ${MACHINE_PARAMETER_NAMES.join(', ')}`, found: `\`${name}\``, hint: didYouMean(name, MACHINE_PARAMETER_NAMES) });
+    }
+    const parameter = model.parameters[name as MachineParameterName];
+    const written = values[name];
+    // A range end of a value the machine lacks (dramRemote on one NUMA node) leaves it as it is: every family at its own range end.
+    if (parameter === undefined && typeof written !== 'number') continue;
+    if (parameter === undefined) {
+      throw new InputError(`${model.name} has no \`${name}\`: it has one NUMA node`, { path: at, expected: 'a parameter the machine has', found: `\`${name}\`` });
+    }
+    const value = typeof written === 'number' ? written : machineRangePoint(parameter, written);
+    const refuse = (expected: string): never => {
+      throw new InputError(`\`${name}\` cannot be ${String(written)}`, { path: at, expected, found: String(written) });
+    };
+    if (!Number.isFinite(value)) refuse('a finite number');
+    if (parameter.unit === 'duration' && !(value > 0)) refuse('a positive duration');
+    if (parameter.unit === 'factor' && !(value >= 1)) refuse('a factor of at least 1');
+    if (parameter.unit === 'share' && !(value > 0 && value <= 1)) refuse('a share in (0, 1]');
+    if (parameter.unit === 'count' && !(Number.isInteger(value) && value >= 1 && value <= 1024)) refuse('a whole number from 1 to 1024');
+    const how = typeof written === 'number' ? 'set' : `the ${written} end of its range`;
+    parameters[name] = { ...parameter, value, source: `override (${how}, scenario machineParameters); the file's value ${parameter.value}: ${parameter.source}` };
+  }
+  return Object.freeze({ ...model, parameters: parameters as MachineParameters });
+}
+
 function resolveDataPath(root: string, path: string): string {
   return isAbsolute(path) ? path : join(root, path);
 }

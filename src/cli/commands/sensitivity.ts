@@ -25,7 +25,7 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
     'Move each calibrated parameter across its range and report where R2-R8 and R10 still hold',
     (y) =>
       y
-        .option('parameters', { type: 'string', array: true, describe: 'parameters to sweep, comma-separated (default every calibrated kernel and node parameter)' })
+        .option('parameters', { type: 'string', array: true, describe: 'parameters to sweep, comma-separated: kernel or node parameter names, and machine.NAME for a machine file value swept to each family\'s own range ends (default every calibrated kernel and node parameter and every machine parameter)' })
         .option('checks', { type: 'string', array: true, default: [join('scenarios', 'checks')], describe: 'check scenario files or folders (R2-R8 and R10 are used)' })
         .option('points', { type: 'string', array: true, describe: 'points of each range to test: low, mid, high (default low,high)' })
         .option('seeds', { type: 'number', default: 1, describe: 'replications per point of every check scenario' })
@@ -33,6 +33,7 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
         .option('jobs', { type: 'number', describe: 'threads running the study, every evaluation in one pool (default: every core; 1 runs in this process)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines and no table' })
         .example('$0 sensitivity --parameters ml_section --checks scenarios/checks/r3-failure-ramp.yaml', 'one parameter on one target')
+        .example('$0 sensitivity --parameters machine.missesInFlight,machine.fanOutRead', 'two machine values, every family at the ends of its own range')
         .example('$0 sensitivity --seeds 2', 'the whole study (hours on a small machine)'),
     async (argv) => {
       const points = parseRangePoints(argv.points?.map(String));

@@ -90,11 +90,11 @@ const METRICS: readonly LaunchMetric[] = [
   },
   { name: 'launchLockWaitingShare', unit: '1', kind: 'share', description: "The same over the launch threads' mount-path CPU time only.", compute: (r, c) => lockWaitingShare(c.categories, r.containers.map((x) => x.timeNs)).share },
   {
-    name: 'smtStretchedShare',
+    name: 'smtStretchShare',
     unit: '1',
     kind: 'share',
-    description: 'Write sections stretched by a busy SMT sibling of the holder, over all write sections.',
-    compute: (r) => ((r.background.sections ?? 0) === 0 ? 0 : (r.background.stretchedSections ?? 0) / (r.background.sections ?? 1)),
+    description: "How much longer mount_lock's critical sections ran because an SMT sibling of the holder was busy (a launch thread, or another process's path walk in expectation), over their unstretched length.",
+    compute: (r) => ((r.background.sectionBaseNs ?? 0) === 0 ? 0 : (r.background.sectionStretchNs ?? 0) / (r.background.sectionBaseNs ?? 1)),
   },
   {
     name: 'throughputPerS',
