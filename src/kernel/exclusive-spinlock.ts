@@ -7,7 +7,7 @@
  * Timing: a waiter's process wakes exactly when its acquisition completes
  * (the release time plus the modelled coherence delay). The lock is reserved
  * for it from the release on, so no one can slip in during the transfer.
- * `lockForSection` saves that wake-up for a critical section that is only a
+ * `requestSection` saves that wake-up for a critical section that is only a
  * length of time: the grant, the section's start and its length are settled
  * at the release, and the waiter wakes once, at the section's end.
  */
@@ -16,12 +16,18 @@ import { NORMAL, type ProcessBody, type SimEvent } from '../engine/index.js';
 import type { KernelContext } from './context.js';
 import { LockStats } from './lock-stats.js';
 
+/** A critical section whose length is settled when the lock is granted (see `requestSection`). */
+export interface SectionPlan {
+  /** The section's length for a grant at `grantedAtNs` (called once, at the grant). */
+  sectionNs(grantedAtNs: number): number;
+}
+
 export interface SpinWaiter {
   readonly cpu: number;
   readonly event: SimEvent<void>;
   readonly requestedNs: number;
-  /** With `lockForSection`: the section's length once the lock is granted at the given time; the waiter then wakes when the section ends. */
-  readonly section: ((grantedAtNs: number) => number) | null;
+  /** With `requestSection`: the section's plan; the waiter then wakes when the section ends. */
+  readonly section: SectionPlan | null;
 }
 
 /** Who gets the lock at a release and how long until they hold it. */
@@ -73,11 +79,12 @@ export abstract class ExclusiveSpinlock {
   }
 
   /**
-   * spin_lock() and a critical section of `section(grantedAtNs)` ns: returns
-   * when the section ends, the lock still held (the caller unlocks). The
-   * same as `lock` then a timeout, with one process step instead of two.
+   * spin_lock() and a critical section whose length `plan` gives at the
+   * grant: returns the event to wait for, which fires when the section ends
+   * (the lock still held; the caller unlocks). The same as `lock` then a
+   * timeout, with one process step instead of two and no generator.
    */
-  *lockForSection(cpu: number, section: (grantedAtNs: number) => number): ProcessBody<void> {
+  requestSection(cpu: number, plan: SectionPlan): SimEvent<void> {
     const sim = this.context.sim;
     const requestedNs = sim.now;
     this.stats.requested(cpu, requestedNs, 'exclusive');
@@ -85,14 +92,13 @@ export abstract class ExclusiveSpinlock {
       this.holderCpu = cpu;
       const grantedAtNs = requestedNs + this.acquireFreeNs(cpu);
       this.acquired(cpu, requestedNs, false, grantedAtNs);
-      const delayNs = grantedAtNs - requestedNs + section(grantedAtNs);
-      if (delayNs > 0) yield sim.timeout(delayNs);
-      return;
+      this.onGrant(cpu, grantedAtNs);
+      return sim.timeout(grantedAtNs - requestedNs + plan.sectionNs(grantedAtNs));
     }
-    const waiter: SpinWaiter = { cpu, event: sim.event<void>(), requestedNs, section };
+    const waiter: SpinWaiter = { cpu, event: sim.event<void>(), requestedNs, section: plan };
     this.enqueue(waiter);
     this.context.cpuState.setSpinning(cpu, true);
-    yield waiter.event;
+    return waiter.event;
   }
 
   /**
@@ -146,8 +152,12 @@ export abstract class ExclusiveSpinlock {
     // The waiter's section starts at the grant; it wakes when the section ends.
     const grantedAtNs = now + handoff.readyInNs;
     this.granted(next, waiter.requestedNs, grantedAtNs);
-    waiter.event.succeed(undefined, NORMAL, handoff.readyInNs + waiter.section(grantedAtNs));
+    this.onGrant(next, grantedAtNs);
+    waiter.event.succeed(undefined, NORMAL, handoff.readyInNs + waiter.section.sectionNs(grantedAtNs));
   }
+
+  /** A section requested with `requestSection` is granted to `cpu` at `grantedAtNs` (before its plan is asked for its length). */
+  protected onGrant(_cpu: number, _grantedAtNs: number): void {}
 
   /** The line cost of taking the free lock now: ns until `cpu` holds it (one transfer of the line by default). */
   protected acquireFreeNs(cpu: number): number {

@@ -4,7 +4,7 @@
  */
 export type { KernelContext } from './context.js';
 export { LockStats, LockTrace, LogHistogram, type LockEvent, type LockMode } from './lock-stats.js';
-export { ExclusiveSpinlock, type SpinWaiter, type Handoff } from './exclusive-spinlock.js';
+export { ExclusiveSpinlock, type SectionPlan, type SpinWaiter, type Handoff } from './exclusive-spinlock.js';
 export { QSpinlock, type QSpinlockOptions } from './qspinlock.js';
 export { TicketSpinlock, type TicketSpinlockOptions } from './ticket-spinlock.js';
 export { TasSpinlock, type TasMode, type TasSpinlockOptions } from './tas-spinlock.js';

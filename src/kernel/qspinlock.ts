@@ -48,6 +48,8 @@ export class QSpinlock extends ExclusiveSpinlock {
    * its readers here: their re-reads are in the same burst).
    */
   afterReleaseWrite: ((releaserCpu: number) => void) | null = null;
+  /** Called when a section requested with `requestSection` is granted (a seqlock's write turns the count odd here). */
+  beforeSection: ((cpu: number, grantedAtNs: number) => void) | null = null;
   private readonly waiters = new Deque<SpinWaiter>();
 
   constructor(context: KernelContext, name: string, options: QSpinlockOptions = {}) {
@@ -56,6 +58,10 @@ export class QSpinlock extends ExclusiveSpinlock {
 
   get queueLength(): number {
     return this.waiters.length;
+  }
+
+  protected override onGrant(cpu: number, grantedAtNs: number): void {
+    this.beforeSection?.(cpu, grantedAtNs);
   }
 
   protected override acquireFreeNs(cpu: number): number {

@@ -31,6 +31,7 @@
  */
 import { CacheLine, type UntrackedSharers } from '../coherence/cache-line.js';
 import { NORMAL, type ProcessBody, type SimEvent } from '../engine/index.js';
+import type { SectionPlan } from './exclusive-spinlock.js';
 import type { KernelContext } from './context.js';
 import type { LockStats } from './lock-stats.js';
 import { QSpinlock } from './qspinlock.js';
@@ -86,6 +87,8 @@ export class SeqLock {
   private oddFromNs = 0;
   private endingWrite = false;
   private population: SeqReaderPopulation | null = null;
+  /** 1 for a CPU whose section request (requestWriteSection) is a write: the count turns odd at its grant. */
+  private readonly writeRequested: Uint8Array;
 
   constructor(
     private readonly context: KernelContext,
@@ -95,6 +98,14 @@ export class SeqLock {
     this.line = new CacheLine(context, name, options.homeNode);
     this.spinlock = new QSpinlock(context, name, { line: this.line, stats: options.stats });
     this.spinlock.afterReleaseWrite = (cpu) => this.released(cpu);
+    let maxCpu = 0;
+    for (const cpu of context.topology.possibleCpus) maxCpu = Math.max(maxCpu, cpu.id);
+    this.writeRequested = new Uint8Array(maxCpu + 1);
+    this.spinlock.beforeSection = (cpu, grantedAtNs) => {
+      if (this.writeRequested[cpu] === 0) return;
+      this.writeRequested[cpu] = 0;
+      this.beginWrite(cpu, grantedAtNs);
+    };
   }
 
   /** Writer-class counters (write sections and exclusive readers together). */
@@ -125,20 +136,19 @@ export class SeqLock {
   }
 
   /**
-   * write_seqlock() and a write section of `section(grantedAtNs)` ns, as one
-   * process step (ExclusiveSpinlock.lockForSection): returns at the
-   * section's end, still holding; the count turned odd at the grant.
+   * write_seqlock() and a write section whose length `plan` gives at the
+   * grant (ExclusiveSpinlock.requestSection): returns the event to wait for,
+   * which fires at the section's end, still holding; the count turns odd at
+   * the grant.
    */
-  *writeLockForSection(cpu: number, section: (grantedAtNs: number) => number): ProcessBody<void> {
-    yield* this.spinlock.lockForSection(cpu, (grantedAtNs) => {
-      this.beginWrite(cpu, grantedAtNs);
-      return section(grantedAtNs);
-    });
+  requestWriteSection(cpu: number, plan: SectionPlan): SimEvent<void> {
+    this.writeRequested[cpu] = 1;
+    return this.spinlock.requestSection(cpu, plan);
   }
 
-  /** read_seqlock_excl() and a section of `section(grantedAtNs)` ns, as one process step. */
-  *lockExclusiveForSection(cpu: number, section: (grantedAtNs: number) => number): ProcessBody<void> {
-    yield* this.spinlock.lockForSection(cpu, section);
+  /** read_seqlock_excl() and a section whose length `plan` gives at the grant, as one process step. */
+  requestExclusiveSection(cpu: number, plan: SectionPlan): SimEvent<void> {
+    return this.spinlock.requestSection(cpu, plan);
   }
 
   /** write_seqlock() when the spinlock is free: see ExclusiveSpinlock.lockNowIfFree. */

@@ -42,17 +42,6 @@ import type { Topology } from '../topology/index.js';
 import type { NodeEnvironment } from '../models/types.js';
 import type { BackgroundStats } from './node-services.js';
 
-/** Walkers whose walks end (and who then decide) uniformly over a window of time. */
-interface Cohort {
-  /** An RCU walk (checks the count at its end) or a ref walk (done at its end). */
-  readonly refWalk: boolean;
-  readonly count: number;
-  readonly fromNs: number;
-  readonly toNs: number;
-  /** Members whose walks have ended so far. */
-  done: number;
-}
-
 export class BackgroundReaders implements SeqReaderPopulation {
   /** Walks per ns started by one free CPU that neither walks nor spins. */
   private readonly lambda: number;
@@ -67,7 +56,15 @@ export class BackgroundReaders implements SeqReaderPopulation {
   /** Walkers spinning now (the count is odd): in RCU mode (first attempt, inside rcu_read_lock), and redone in ref-walk mode. */
   private spinningRcu = 0;
   private spinningRef = 0;
-  private readonly cohorts: Cohort[] = [];
+  // The cohorts, as parallel arrays (a handful live at once; no allocation per write): walkers whose
+  // walks end (and who then decide) uniformly over [from, to]; an RCU walk checks the count at its
+  // end, a ref walk is done; `done` of `count` have ended so far.
+  private cohortCount = 0;
+  private cohortRef = new Uint8Array(16);
+  private cohortSize = new Float64Array(16);
+  private cohortFrom = new Float64Array(16);
+  private cohortTo = new Float64Array(16);
+  private cohortDone = new Float64Array(16);
   /** Walkers in a walk now (the cohorts' members still walking). */
   private walking = 0;
   private odd = false;
@@ -173,7 +170,7 @@ export class BackgroundReaders implements SeqReaderPopulation {
     const idle = Math.max(0, free - spinning - this.walking);
     const x = this.lambda * holdNs;
     // Over the section, idle CPUs start walks that find the count odd: the mean spinning count grows.
-    const joined = x < 1e-9 ? (idle * x) / 2 : idle * (1 - -Math.expm1(-x) / x);
+    const joined = x < 1e-9 ? (idle * x) / 2 : idle * (1 - oneMinusExp(x) / x);
     const spinShare = Math.min(1, (spinning + joined) / free);
     const walkShare = Math.min(1 - spinShare, this.walking / free);
     const topology = this.topology;
@@ -184,16 +181,16 @@ export class BackgroundReaders implements SeqReaderPopulation {
   holdGracePeriod(nowNs: number, holdNs: number): void {
     if (this.rcu === null || this.lambda === 0) return;
     const idle = Math.max(0, this.freeCpus() - this.spinningRcu - this.spinningRef - this.walking);
-    const endSpinning = this.spinningRcu + idle * -Math.expm1(-this.lambda * holdNs);
-    if (endSpinning > 0 && this.stream.next() < -Math.expm1(-endSpinning)) this.rcu.holdOpenUntil(nowNs + holdNs);
+    const endSpinning = this.spinningRcu + idle * oneMinusExp(this.lambda * holdNs);
+    if (endSpinning > 0 && this.stream.next() < oneMinusExp(endSpinning)) this.rcu.holdOpenUntil(nowNs + holdNs);
   }
 
   /** Settles the walks still open at the end of the run into the stats (each completes, once). */
   finish(endNs: number): void {
     this.advance(endNs);
-    for (const cohort of this.cohorts) this.completedWalks += cohort.count - cohort.done;
+    for (let i = 0; i < this.cohortCount; i++) this.completedWalks += this.cohortSize[i] - this.cohortDone[i];
     this.completedWalks += this.spinningRcu + this.spinningRef;
-    this.cohorts.length = 0;
+    this.cohortCount = 0;
     this.walking = 0;
     this.stats.backgroundWalkNs = (this.completedWalks + this.redoneWalks) * this.walkNs;
     this.stats.backgroundWalks = this.completedWalks;
@@ -207,8 +204,27 @@ export class BackgroundReaders implements SeqReaderPopulation {
 
   private addCohort(refWalk: boolean, count: number, fromNs: number, toNs: number): void {
     if (count <= 1e-12) return;
-    this.cohorts.push({ refWalk, count, fromNs, toNs, done: 0 });
+    const i = this.cohortCount++;
+    if (i === this.cohortSize.length) this.growCohorts();
+    this.cohortRef[i] = refWalk ? 1 : 0;
+    this.cohortSize[i] = count;
+    this.cohortFrom[i] = fromNs;
+    this.cohortTo[i] = toNs;
+    this.cohortDone[i] = 0;
     this.walking += count;
+  }
+
+  private growCohorts(): void {
+    const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.cohortRef = grow(this.cohortRef);
+    this.cohortSize = grow(this.cohortSize);
+    this.cohortFrom = grow(this.cohortFrom);
+    this.cohortTo = grow(this.cohortTo);
+    this.cohortDone = grow(this.cohortDone);
   }
 
   /**
@@ -228,17 +244,25 @@ export class BackgroundReaders implements SeqReaderPopulation {
     // Spinning time over the step: those spinning at its start for all of it; the ones joining below from when they join.
     const dt = toNs - fromNs;
     let spinNs = spinningBefore * dt;
-    const cohorts = this.cohorts;
+    let size = this.cohortSize;
+    let done = this.cohortDone;
+    let from = this.cohortFrom;
+    let to = this.cohortTo;
+    let ref = this.cohortRef;
     let kept = 0;
-    for (let i = 0; i < cohorts.length; i++) {
-      const c = cohorts[i];
-      const ended = this.endedBy(c, toNs) - c.done;
+    // Cohorts added while resolving (failed walks redone) are resolved in this pass too.
+    for (let i = 0; i < this.cohortCount; i++) {
+      const cFrom = from[i];
+      const cTo = to[i];
+      const count = size[i];
+      const endedAll = toNs >= cTo ? count : toNs < cFrom ? 0 : (count * (toNs - cFrom)) / (cTo - cFrom);
+      const ended = endedAll - done[i];
       if (ended > 0) {
-        const lo = Math.max(c.fromNs, fromNs);
-        const hi = Math.min(c.toNs, toNs);
-        c.done += ended;
+        const lo = cFrom > fromNs ? cFrom : fromNs;
+        const hi = cTo < toNs ? cTo : toNs;
+        done[i] = endedAll;
         this.walking -= ended;
-        if (c.refWalk) this.completedWalks += ended;
+        if (ref[i] === 1) this.completedWalks += ended;
         else {
           // Decisions in [lo, hi]; a walk ending at d read the count at d - w, and fails if the last write began after that.
           const failedShare = hi > lo ? clamp01((this.lastOddNs + w - lo) / (hi - lo)) : this.lastOddNs > lo - w ? 1 : 0;
@@ -253,14 +277,28 @@ export class BackgroundReaders implements SeqReaderPopulation {
               spinNs += failed * (toNs - (lo + hi) / 2);
             } else {
               this.addCohort(true, failed, lo + w, hi + w);
+              // The arrays may have grown.
+              size = this.cohortSize;
+              done = this.cohortDone;
+              from = this.cohortFrom;
+              to = this.cohortTo;
+              ref = this.cohortRef;
             }
           }
         }
       }
-      if (c.done < c.count - 1e-12 && c.toNs > toNs) cohorts[kept++] = c;
-      else this.walking -= c.count - c.done;
+      if (toNs < to[i] && done[i] < size[i] - 1e-12) {
+        if (kept !== i) {
+          ref[kept] = ref[i];
+          size[kept] = size[i];
+          from[kept] = from[i];
+          to[kept] = to[i];
+          done[kept] = done[i];
+        }
+        kept++;
+      } else this.walking -= size[i] - done[i];
     }
-    cohorts.length = kept;
+    this.cohortCount = kept;
     if (this.walking < 0) this.walking = 0;
     const free = this.freeCpus();
     const spinning = this.spinningRcu + this.spinningRef;
@@ -268,7 +306,7 @@ export class BackgroundReaders implements SeqReaderPopulation {
     const idle = free - spinning - (walkingBefore + this.walking) / 2;
     let started = 0;
     if (idle > 0 && this.lambda > 0) {
-      started = idle * -Math.expm1(-this.lambda * dt);
+      started = idle * oneMinusExp(this.lambda * dt);
       this.readsSinceWrite += started;
       if (this.odd) {
         this.spinningRcu += started;
@@ -278,13 +316,6 @@ export class BackgroundReaders implements SeqReaderPopulation {
       } else this.addCohort(false, started, fromNs + w, toNs + w);
     }
     this.stats.backgroundSpinNs += spinNs;
-  }
-
-  /** Members of a cohort whose walks have ended by `atNs`. */
-  private endedBy(c: Cohort, atNs: number): number {
-    if (atNs >= c.toNs) return c.count;
-    if (atNs < c.fromNs) return 0;
-    return (c.count * (atNs - c.fromNs)) / (c.toNs - c.fromNs);
   }
 
   /** Expected home time of the distinct units holding `k` walkers, the writer's unit left out. */
@@ -301,6 +332,12 @@ export class BackgroundReaders implements SeqReaderPopulation {
     const hit = this.unitHit[base + low] + (this.unitHit[base + high] - this.unitHit[base + low]) * f;
     return total - hit * this.unitReadNs[writerUnit];
   }
+}
+
+/** 1 - e^(-x), by its series for the small x of a step (error below 1e-9 relative), else exactly. */
+function oneMinusExp(x: number): number {
+  if (x < 0.01) return x * (1 - (x / 2) * (1 - (x / 3) * (1 - x / 4)));
+  return -Math.expm1(-x);
 }
 
 function clamp01(x: number): number {

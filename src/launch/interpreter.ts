@@ -11,7 +11,7 @@
  * would cost that depth per event.
  */
 import type { ProcessBody, Simulation } from '../engine/index.js';
-import type { RwSemaphore, SeqLock } from '../kernel/index.js';
+import type { RwSemaphore, SectionPlan, SeqLock } from '../kernel/index.js';
 import { evaluateCount, type CountExpression, type CountVariable, type HoldCost, type Procedure, type Step } from '../models/types.js';
 import type { LaunchWorld } from './world.js';
 import type { KernelThread } from './thread.js';
@@ -47,6 +47,25 @@ class HeldLock {
     /** Line transfer still to wait after an acquisition without a process step, ns. */
     readonly transferNs: number,
   ) {}
+}
+
+/** A contended section's plan, settled at its grant; one per thread, reused. */
+class SectionRequest implements SectionPlan {
+  held: HeldLock | null = null;
+  scale = 1;
+  grantedNs = 0;
+
+  constructor(
+    private readonly interpreter: RecipeInterpreter,
+    private readonly thread: KernelThread,
+  ) {}
+
+  sectionNs(grantedAtNs: number): number {
+    this.grantedNs = grantedAtNs;
+    const sectionNs = this.interpreter.startSection(this.thread, this.held!, this.scale, grantedAtNs);
+    this.thread.awakeAtNs = grantedAtNs + sectionNs;
+    return sectionNs;
+  }
 }
 
 const FRAME_STEPS = 0;
@@ -185,7 +204,22 @@ export class RecipeInterpreter {
           // nothing nested takes one; anything else waits in its lock.
           let held = this.lockNowIfFree(thread, step);
           if (held === null && step.lockKind === 'seqlock' && step.steps.length === 0) {
-            yield* this.seqlockSection(thread, step, stepScale);
+            // Contended, nothing nested: the lock settles at the grant when the section starts and how
+            // long it runs (startSection then), and the thread wakes once, at its end.
+            const slot = this.locks.get(step.lock)!;
+            const lock = slot.seqlock!;
+            const cpu = thread.cpu;
+            // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
+            if (world.mechanisms.rcuHeldOpen) world.locks.rcu.enterReadSide(cpu);
+            const request = this.requestOf(thread);
+            const section = new HeldLock(step, cpu, slot, 0);
+            request.held = section;
+            request.scale = stepScale;
+            const requestedNs = this.sim.now;
+            yield step.mode === 'write' ? lock.requestWriteSection(cpu, request) : lock.requestExclusiveSection(cpu, request);
+            world.account(thread, slot.spin, request.grantedNs - requestedNs);
+            world.account(thread, slot.section, section.holdNs);
+            this.releaseLock(thread, section);
             break;
           }
           held ??= yield* this.waitForLock(thread, step);
@@ -302,32 +336,11 @@ export class RecipeInterpreter {
     return new HeldLock(step, cpu, slot, transferNs);
   }
 
-  /**
-   * A contended seqlock section with no nested steps: the lock decides at
-   * the release that grants it when the section starts and how long it runs
-   * (`startSection` then), and the thread wakes once, at its end.
-   */
-  private *seqlockSection(thread: KernelThread, step: LockStep, scale: number): ProcessBody {
-    const world = this.world;
-    const slot = this.locks.get(step.lock)!;
-    const lock = slot.seqlock!;
-    const cpu = thread.cpu;
-    // spin_lock disables preemption: a waiter or holder is an RCU read-side holdout for an expedited GP.
-    if (world.mechanisms.rcuHeldOpen) world.locks.rcu.enterReadSide(cpu);
-    const requestedNs = this.sim.now;
-    const held = new HeldLock(step, cpu, slot, 0);
-    let grantedNs = requestedNs;
-    const section = (grantedAtNs: number): number => {
-      grantedNs = grantedAtNs;
-      const sectionNs = this.startSection(thread, held, scale, grantedAtNs);
-      thread.awakeAtNs = grantedAtNs + sectionNs;
-      return sectionNs;
-    };
-    if (step.mode === 'write') yield* lock.writeLockForSection(cpu, section);
-    else yield* lock.lockExclusiveForSection(cpu, section);
-    world.account(thread, slot.spin, grantedNs - requestedNs);
-    world.account(thread, slot.section, held.holdNs);
-    this.releaseLock(thread, held);
+  /** The thread's section request, reused from one contended section to the next. */
+  private requestOf(thread: KernelThread): SectionRequest {
+    let request = thread.sectionRequest as SectionRequest | null;
+    if (request === null) request = thread.sectionRequest = new SectionRequest(this, thread);
+    return request;
   }
 
   /** Waits until the thread holds the lock of a `lock` step (spinning or asleep, as the lock decides). */
@@ -377,7 +390,8 @@ export class RecipeInterpreter {
    * Returns the time the thread spends before nested steps run: any line
    * transfer still due plus the section.
    */
-  private startSection(thread: KernelThread, held: HeldLock, scale: number, atNs = this.sim.now): number {
+  /** (Called by SectionRequest at a grant.) */
+  startSection(thread: KernelThread, held: HeldLock, scale: number, atNs = this.sim.now): number {
     const world = this.world;
     const step = held.step;
     const baseHoldNs = this.holdNs(step.hold, thread) * scale;

@@ -4,7 +4,7 @@
  * syscall and pass it is in) and what it observed (time per category, mount
  * operations, syscalls).
  */
-import type { RwSemaphore } from '../kernel/index.js';
+import type { RwSemaphore, SectionPlan } from '../kernel/index.js';
 
 export class KernelThread {
   /** CPU the thread runs on, -1 while off CPU. */
@@ -24,6 +24,8 @@ export class KernelThread {
   readonly writeHeldSems: RwSemaphore[] = [];
   /** Whether this thread's host mounts propagate to receivers (false for private mounts). */
   propagates = true;
+  /** The interpreter's reusable plan for this thread's contended sections (null until the first). */
+  sectionRequest: SectionPlan | null = null;
   /** Calls per syscall name. */
   readonly syscallCounts = new Map<string, number>();
 

@@ -122,6 +122,21 @@ describe('summarizeSensitivity', () => {
     expect(table.robustness.find((r) => r.parameter === 'launch_jitter')!.holding.R3.text).toBe('0 .. 0.5 (all)');
   });
 
+  it('shows a machine parameter by the ends of each family\'s own range', () => {
+    const machine = summarizeSensitivity({
+      parameters: [{ name: 'machine.fanOutRead', value: 0, range: [-1, 1], isDuration: false, perFamily: true }],
+      defaults: results({ R4: HOLDS }),
+      trials: [
+        { parameter: 'machine.fanOutRead', point: 'low', value: -1, results: results({ R4: HOLDS }) },
+        { parameter: 'machine.fanOutRead', point: 'high', value: 1, results: results({ R4: FAILS }) },
+      ],
+    });
+    expect(machine.rows.map((r) => `${r.valueText} ${r.point}`)).toEqual(['low low', 'files default', 'high high']);
+    expect(machine.robustness[0].rangeText).toBe('low .. high');
+    expect(machine.robustness[0].holding.R4.text).toBe('low .. files (fails at high)');
+    expect(rangePointValue({ name: 'machine.fanOutRead', value: 0, range: [-1, 1], isDuration: false, perFamily: true }, 'high')).toBe(1);
+  });
+
   it('says so when a target fails at the default', () => {
     const t = summarizeSensitivity({
       parameters: [{ name: 'ns_work', value: 1000, range: [300, 3000], isDuration: true }],
