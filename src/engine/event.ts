@@ -26,6 +26,8 @@ export class SimEvent<T = unknown> {
   value: T | undefined = undefined;
   /** Set when someone took responsibility for this event's failure. */
   defused = false;
+  /** A `Simulation.delay` event: reused once its callbacks have run. */
+  recyclable = false;
   // The common case has one callback; the array exists only when a second arrives.
   private firstCallback: EventCallback | null = null;
   private moreCallbacks: EventCallback[] | null = null;

@@ -93,7 +93,7 @@ export abstract class ExclusiveSpinlock {
       const grantedAtNs = requestedNs + this.acquireFreeNs(cpu);
       this.acquired(cpu, requestedNs, false, grantedAtNs);
       this.onGrant(cpu, grantedAtNs);
-      return sim.timeout(grantedAtNs - requestedNs + plan.sectionNs(grantedAtNs));
+      return sim.delay(grantedAtNs - requestedNs + plan.sectionNs(grantedAtNs));
     }
     const waiter: SpinWaiter = { cpu, event: sim.event<void>(), requestedNs, section: plan };
     this.enqueue(waiter);

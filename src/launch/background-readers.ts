@@ -182,7 +182,7 @@ export class BackgroundReaders implements SeqReaderPopulation {
     if (this.rcu === null || this.lambda === 0) return;
     const idle = Math.max(0, this.freeCpus() - this.spinningRcu - this.spinningRef - this.walking);
     const endSpinning = this.spinningRcu + idle * oneMinusExp(this.lambda * holdNs);
-    if (endSpinning > 0 && this.stream.next() < oneMinusExp(endSpinning)) this.rcu.holdOpenUntil(nowNs + holdNs);
+    if (endSpinning > 0 && this.stream.next() < 1 - Math.exp(-endSpinning)) this.rcu.holdOpenUntil(nowNs + holdNs);
   }
 
   /** Settles the walks still open at the end of the run into the stats (each completes, once). */

@@ -167,7 +167,7 @@ export class RecipeInterpreter {
           thread.procedure = 0;
           if (this.syscallUserNs > 0) {
             if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
-            yield this.sim.timeout(this.syscallUserNs);
+            yield this.sim.delay(this.syscallUserNs);
             world.account(thread, categories.userWork, this.syscallUserNs);
           }
           if (thread.cpu >= 0 && cpus.runnableWaiting > 0) {
@@ -191,7 +191,7 @@ export class RecipeInterpreter {
           if (ns <= 0) break;
           if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
           thread.awakeAtNs = this.sim.now + ns;
-          yield this.sim.timeout(ns);
+          yield this.sim.delay(ns);
           world.account(thread, thread.procedure === 0 ? categories.userWork : categories.kernelWork, ns);
           break;
         }
@@ -226,7 +226,7 @@ export class RecipeInterpreter {
           const sectionNs = this.startSection(thread, held, stepScale);
           if (sectionNs > 0) {
             thread.awakeAtNs = this.sim.now + sectionNs;
-            yield this.sim.timeout(sectionNs);
+            yield this.sim.delay(sectionNs);
             world.account(thread, held.slot.spin, held.transferNs);
             world.account(thread, held.slot.section, held.holdNs);
           }
@@ -271,7 +271,7 @@ export class RecipeInterpreter {
   *work(thread: KernelThread, ns: number, category: number): ProcessBody {
     if (ns <= 0) return;
     yield* this.world.cpus.runOnCpu(thread);
-    yield this.sim.timeout(ns);
+    yield this.sim.delay(ns);
     this.world.account(thread, category, ns);
   }
 
@@ -279,7 +279,7 @@ export class RecipeInterpreter {
     this.world.cpus.leaveCpu(thread);
     if (ns <= 0) return;
     thread.awakeAtNs = this.sim.now + ns;
-    yield this.sim.timeout(ns);
+    yield this.sim.delay(ns);
     this.world.account(thread, category, ns);
   }
 
@@ -303,7 +303,7 @@ export class RecipeInterpreter {
       missNs = 0;
     }
     const walkNs = this.walkNs * scale;
-    yield this.sim.timeout(walkNs + missNs);
+    yield this.sim.delay(walkNs + missNs);
     world.account(thread, world.categories.walk, walkNs + missNs);
     if (holdsGracePeriod) rcu.exitReadSide(cpu);
     if (lock.readRetry(sequence, cpu)) {
@@ -314,7 +314,7 @@ export class RecipeInterpreter {
         yield* lock.readBegin(cpu);
         world.account(thread, readerSpin, this.sim.now - startNs);
       } else missNs = lock.readDelayNs;
-      yield this.sim.timeout(walkNs + missNs);
+      yield this.sim.delay(walkNs + missNs);
       world.account(thread, world.categories.walk, walkNs + missNs);
     }
   }

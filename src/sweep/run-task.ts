@@ -4,6 +4,7 @@
  * function runs it in this thread and in a pool thread, so where a run
  * executes never changes its bytes.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { RunLimits } from '../engine/index.js';
 import type { RunOutput } from '../analysis/summary.js';
 import type { ResolvedModels, RunPoint } from '../scenario/types.js';
@@ -26,9 +27,14 @@ export interface FinishedRun {
   readonly output: RunOutput;
 }
 
+/** The JS heap in use: V8's own count, without the RSS syscall process.memoryUsage() makes. */
+function usedHeapBytes(): number {
+  return getHeapStatistics().used_heap_size;
+}
+
 /** Runs one task; the heap is measured here, not in the model. */
 export function runTask(task: RunTask, cache: BuildCache): FinishedRun {
   const spec = task.point.spec;
   const limits = { ...spec.limits, ...task.limits };
-  return workloadKind(spec.kind).run({ spec, models: task.models, seed: task.seed, limits, heapProbe: () => process.memoryUsage().heapUsed, cache });
+  return workloadKind(spec.kind).run({ spec, models: task.models, seed: task.seed, limits, heapProbe: usedHeapBytes, cache });
 }
