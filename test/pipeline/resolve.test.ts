@@ -35,11 +35,11 @@ describe('a resolved scenario', () => {
   const scenario = loadScenarioText(TEXT, 'tiny.yaml');
 
   it('holds the values of every model its points name, by content hash', () => {
-    const spec = scenario.points[0].spec as { machineModel: string; launchModels: string };
+    const spec = scenario.points[0].spec as unknown as { machineModel: string; launchModels: string };
     expect(scenario.models.machines[spec.machineModel].name).toBe('r5.metal');
     expect(scenario.models.launch[spec.launchModels].kernel.parameters.ns_work.value).toBe(1000);
     const edited = loadScenarioText(TEXT, 'tiny.yaml', { catalog: editedModels() });
-    const editedSpec = edited.points[0].spec as { machineModel: string; launchModels: string };
+    const editedSpec = edited.points[0].spec as unknown as { machineModel: string; launchModels: string };
     expect(editedSpec.machineModel).toBe(spec.machineModel);
     expect(editedSpec.launchModels).not.toBe(spec.launchModels);
   });
