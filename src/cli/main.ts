@@ -17,6 +17,7 @@ import { registerBench } from './commands/bench.js';
 import { registerMetrics } from './commands/metrics.js';
 
 import { EXIT } from './exit-codes.js';
+import { locksimVersion } from '../input/package-info.js';
 
 const context: CommandContext = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -36,7 +37,7 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(locksimVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((message, error) => {
       if (error !== undefined && error !== null) throw error;

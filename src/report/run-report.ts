@@ -24,6 +24,7 @@ import type { ChartInput, ChartPlan, SeriesPoint } from '../charts/series.js';
 import { formatPercent, formatSignificant } from '../charts/format.js';
 import { CHART_CONFIG, compareCodeUnits, distinctInOrder } from '../charts/theme.js';
 import { toCsv } from './csv.js';
+import { OUTPUT_SCHEMA_VERSION } from '../input/package-info.js';
 import type { StackSample } from './folded.js';
 import type { ReportChart, ReportFileLink, ReportPage, ReportTable } from './html.js';
 
@@ -48,6 +49,8 @@ export interface StoredPoint {
 
 /** results.json: every run's outputs, enough to recompute the summary and redraw every chart. */
 export interface ResultsDocument {
+  /** OUTPUT_SCHEMA_VERSION when written; absent in reports written before it existed. */
+  readonly schemaVersion?: number;
   readonly locksim: { readonly version: string };
   readonly scenario: string;
   readonly kind: string;
@@ -93,6 +96,7 @@ export function resultsDocument(run: ScenarioRun, options: { version: string; bu
     }),
   }));
   const doc: ResultsDocument = {
+    schemaVersion: OUTPUT_SCHEMA_VERSION,
     locksim: { version: options.version },
     scenario: run.scenario.name,
     kind: run.scenario.kind,
@@ -272,8 +276,9 @@ export function reportPage(data: ReportData, charts: readonly ReportChart[], opt
   const files: ReportFileLink[] = [
     { file: 'resolved.json', description: 'the scenario as run: every default filled in, every sweep point, seeds, locksim version and command' },
     { file: 'results.json', description: 'every run’s outputs (per container, per lock, mount-table samples)' },
-    { file: 'summary.json', description: 'per point, each metric’s mean, 95% confidence half-width and per-seed values' },
-    { file: 'summary.csv', description: 'one row per sweep point, for spreadsheets and pandas' },
+    { file: 'summary.json', description: 'per point, each metric’s mean, 95% confidence half-width and per-seed values, with the metric catalogue (units, better direction); schemas/summary.schema.json' },
+    { file: 'summary.csv', description: 'one row per sweep point: each metric’s mean and 95% half-width, for spreadsheets' },
+    { file: 'runs.csv', description: 'tidy: one row per sweep point and seed, every metric as a number, units in the column names (pandas, R)' },
     ...foldedFiles(results).map((f) => ({ file: f.file, description: `where simulated CPU time went on ${f.machine}, all points and seeds (flamegraph.pl, speedscope)` })),
   ];
   return {

@@ -3,7 +3,7 @@
  *
  *   writeRunReport:   ScenarioRun -> resolved.json + results.json, then render
  *   rerenderReport:   resolved.json + results.json (read back) -> render
- *   render:           summary.json, summary.csv, per chart .vl.json/.csv/.svg/.png,
+ *   render:           summary.json, summary.csv, runs.csv, per chart .vl.json/.csv/.svg/.png,
  *                     flamegraph-<machine>.folded, index.html
  *
  * The run is rendered from its documents after a JSON round trip, exactly as
@@ -23,6 +23,7 @@ import { toCsv } from './csv.js';
 import { toFoldedStacks } from './folded.js';
 import { renderReportHtml, type ReportChart } from './html.js';
 import { renderChart } from './render.js';
+import { runsCsv, summaryDocument } from './documents.js';
 import { foldedFiles, reportCharts, reportData, reportPage, resolvedDocument, resultsDocument, summaryCsv, type ResolvedDocument, type ResultsDocument } from './run-report.js';
 
 export interface WriteRunOptions {
@@ -90,8 +91,9 @@ async function renderReport(outDir: string, resolved: ResolvedDocument, results:
     await writeFileAtomic(join(outDir, name), content);
     written.push(join(outDir, name));
   };
-  await write('summary.json', `${JSON.stringify(data.summary, null, 2)}\n`);
+  await write('summary.json', `${JSON.stringify(summaryDocument(data.summary, resolved.kind), null, 2)}\n`);
   await write('summary.csv', summaryCsv(data.summary, resolved.kind));
+  await write('runs.csv', runsCsv(data.summary, resolved.kind));
   const charts: ReportChart[] = [];
   for (const chart of reportCharts(data)) {
     const rendered = await renderChart(chart.spec);

@@ -6,7 +6,6 @@
  * Everything the user can get wrong (the file, `--set`, `--seed`, the output
  * directory) is checked before any simulation time is spent.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../input/errors.js';
@@ -18,20 +17,14 @@ import { interruptOnSignals } from '../signals.js';
 import { EXIT } from '../exit-codes.js';
 import { ensureWritableDir } from '../../report/atomic.js';
 import { writeRunReport } from '../../report/write-run.js';
+import { summaryDocument } from '../../report/documents.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import type { CommandContext } from '../context.js';
 import { commandLine, summaryTable } from '../format.js';
 import { createProgress } from '../progress.js';
 
-/** The version in package.json; written into resolved.json and the page footer. */
-export function locksimVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+export { locksimVersion } from '../../input/package-info.js';
+import { locksimVersion } from '../../input/package-info.js';
 
 const SEED_PATTERN = /^[A-Za-z0-9._-]+$/;
 
@@ -147,7 +140,7 @@ export async function writeAndAnnounceReport(
   const files = await writeRunReport(run, outDir, { command: options.command, version: locksimVersion() });
   const index = files.find((f) => f.endsWith('index.html')) ?? join(outDir, 'index.html');
   if (options.json === true) {
-    context.out(JSON.stringify(run.summary, null, 2));
+    context.out(JSON.stringify(summaryDocument(run.summary, run.scenario.kind), null, 2));
     if (options.quiet !== true) context.err(`report: ${index}`);
   } else if (options.quiet === true) {
     context.out(index);
