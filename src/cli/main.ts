@@ -15,6 +15,7 @@ import { registerSensitivity } from './commands/sensitivity.js';
 import { registerMerge } from './commands/merge.js';
 import { registerBench } from './commands/bench.js';
 import { registerMetrics } from './commands/metrics.js';
+import { registerDiff } from './commands/diff.js';
 
 import { EXIT } from './exit-codes.js';
 import { locksimVersion } from '../input/package-info.js';
@@ -50,7 +51,7 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
 }
 
 type Register = (cli: Argv, ctx: CommandContext) => Argv;
-const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerSensitivity, registerBench, registerMerge, registerMetrics];
+const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerSensitivity, registerBench, registerMerge, registerMetrics, registerDiff];
 
 export async function main(argv: string[]): Promise<void> {
   try {
