@@ -2,7 +2,7 @@
  * Writes the JSON Schema of every file locksim reads and every document it
  * writes to <repo>/schemas/<name>.schema.json: input files (machine,
  * scenario, kernel, node, runtime) so editors complete and check them, and
- * outputs (summary, results, check, diff, metrics) so other tools can
+ * outputs (summary, results, check, diff, plan, metrics) so other tools can
  * validate what they read. Run: `npx tsx src/schemas.ts`. The files are
  * generated; edit the TypeBox schemas, not them (a test keeps them current).
  */
@@ -14,6 +14,7 @@ import { INPUT_KINDS, jsonSchemaFor } from './workloads/schemas.js';
 import { MetricsDocumentSchema, ResultsDocumentSchema, SummaryDocumentSchema } from './report/documents.js';
 import { CheckDocumentSchema } from './check/report-document.js';
 import { DiffDocumentSchema } from './check/diff.js';
+import { PlanDocumentSchema } from './study/plan.js';
 
 /** The documents locksim writes, each with `schemaVersion` and the locksim version. */
 export const OUTPUT_KINDS: Readonly<Record<string, TSchema>> = {
@@ -21,6 +22,7 @@ export const OUTPUT_KINDS: Readonly<Record<string, TSchema>> = {
   results: ResultsDocumentSchema,
   check: CheckDocumentSchema,
   diff: DiffDocumentSchema,
+  plan: PlanDocumentSchema,
   metrics: MetricsDocumentSchema,
 };
 
