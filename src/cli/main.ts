@@ -19,6 +19,7 @@ import { registerDiff } from './commands/diff.js';
 
 import { EXIT } from './exit-codes.js';
 import { locksimVersion } from '../input/package-info.js';
+import { knownFlags, unknownFlagHint } from './flag-hints.js';
 
 const context: CommandContext = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -26,7 +27,7 @@ const context: CommandContext = {
   fail: (code) => {
     if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = code;
   },
-  isTty: process.stdout.isTTY === true,
+  isTty: process.stderr.isTTY === true,
 };
 
 export function buildCli(argv: string[], ctx: CommandContext): Argv {
@@ -39,10 +40,12 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
     .help()
     .alias('h', 'help')
     .version(locksimVersion())
+    .completion('completion', 'Print a shell completion script (bash, zsh): locksim completion >> ~/.bashrc')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((message, error) => {
       if (error !== undefined && error !== null) throw error;
-      ctx.err(`locksim: ${message}`);
+      // While a command runs, the parser holds that command's options (its builder ran on it).
+      ctx.err(`locksim: ${message}${unknownFlagHint(message, knownFlags(cli))}`);
       ctx.err('Run `locksim --help` for usage.');
       process.exit(EXIT.usage);
     });

@@ -64,7 +64,7 @@ export function registerCheck(cli: Argv, context: CommandContext): Argv {
       const finishedS = new Map<string, number>();
       // The bar counts every run that might happen; scenarios skipped for having nothing to check just end it early.
       const totalRuns = runCount(scenarios);
-      const progress = createProgress({ total: totalRuns, label: 'checking', enabled: context.isTty && !argv.quiet && !argv.json });
+      const progress = createProgress({ total: totalRuns, label: 'checking', enabled: context.isTty && !argv.quiet });
       const executor = createExecutor(argv.jobs, totalRuns);
       let report;
       try {

@@ -78,6 +78,8 @@ export interface PlanCommandArgs {
   readonly containers: number;
   readonly layers: number;
   readonly runtime: string;
+  /** Kernel model (default: the launch default). */
+  readonly kernel?: string;
   readonly deadline: string;
   readonly machines: string;
   readonly seeds: number;
@@ -96,7 +98,7 @@ function positiveInteger(value: number, flag: string, max: number): number {
 }
 
 function positiveDuration(text: string): number {
-  const ns = parseDurationNs(text, { file: '--deadline' });
+  const ns = parseDurationNs(text, { file: '--deadline' }, { bareNumberUnit: 's' });
   if (ns <= 0) throw new InputError('invalid --deadline', { file: '--deadline', expected: 'a positive duration such as "30 s"', found: JSON.stringify(text) });
   return ns;
 }
@@ -104,10 +106,9 @@ function positiveDuration(text: string): number {
 /** Checks every flag, runs the search per machine, prints and writes the plan; returns the ranked rows. */
 export async function executePlan(args: PlanCommandArgs, context: CommandContext): Promise<PlanRow[]> {
   const catalog = args.catalog ?? new ModelCatalog();
-  const runtimes = catalog.names('runtimes');
-  if (!runtimes.includes(args.runtime)) {
-    throw new InputError(`unknown runtime "${args.runtime}"`, { file: '--runtime', expected: `one of ${runtimes.join(', ')}`, found: JSON.stringify(args.runtime) });
-  }
+  // Unknown names are InputErrors listing the known ones, with a did-you-mean.
+  catalog.file('runtimes', args.runtime, '--runtime');
+  if (args.kernel !== undefined) catalog.file('kernel', args.kernel, '--kernel');
   const options: PlanOptions = {
     containers: positiveInteger(args.containers, '--containers', 100_000),
     layers: positiveInteger(args.layers, '--layers', 10_000),
@@ -116,6 +117,7 @@ export async function executePlan(args: PlanCommandArgs, context: CommandContext
     machines: parsePlanMachines(args.machines, catalog),
     seeds: positiveInteger(args.seeds, '--seeds', 100),
     maxConcurrency: positiveInteger(args.maxConcurrency, '--max-concurrency', 100_000),
+    ...(args.kernel === undefined ? {} : { kernel: args.kernel }),
     catalog,
   };
   await ensureWritableDir(args.out);
@@ -124,13 +126,14 @@ export async function executePlan(args: PlanCommandArgs, context: CommandContext
     '--containers', String(options.containers),
     '--layers', String(options.layers),
     '--runtime', options.runtime,
+    ...(options.kernel === undefined ? [] : ['--kernel', options.kernel]),
     '--deadline', args.deadline,
     '--machines', args.machines,
     '--seeds', String(options.seeds),
     '--max-concurrency', String(options.maxConcurrency),
   ]);
   const estimate = options.machines.length * options.seeds * (planLadder(options).length + 3);
-  const progress = createProgress({ total: estimate, label: 'planning', enabled: context.isTty && process.stderr.isTTY === true && args.quiet !== true });
+  const progress = createProgress({ total: estimate, label: 'planning', enabled: context.isTty && args.quiet !== true });
   const executor = createExecutor(args.jobs);
   let ranked: PlanRow[];
   try {
@@ -165,6 +168,7 @@ export function registerPlan(cli: Argv, context: CommandContext): Argv {
         .option('containers', { type: 'number', default: 100, describe: 'containers you need to launch at once' })
         .option('layers', { type: 'number', default: 50, describe: 'image layers per container (fixed)' })
         .option('runtime', { type: 'string', default: LAUNCH_DEFAULTS.runtime, describe: 'runtime model in models/runtimes' })
+        .option('kernel', { type: 'string', describe: `kernel model in models/kernel (default ${LAUNCH_DEFAULTS.kernel})` })
         .option('deadline', { type: 'string', default: LAUNCH_DEFAULTS.deadlines.launch, describe: 'launch deadline (the health check), e.g. "30 s"' })
         .option('machines', { type: 'string', default: 'all', describe: '`all` (every family in models/machines, searched at once on --jobs threads) or comma-separated names' })
         .option('seeds', { type: 'number', default: 3, describe: 'replications per concurrency tried' })
@@ -182,6 +186,7 @@ export function registerPlan(cli: Argv, context: CommandContext): Argv {
           containers: argv.containers,
           layers: argv.layers,
           runtime: argv.runtime,
+          kernel: argv.kernel,
           deadline: argv.deadline,
           machines: argv.machines,
           seeds: argv.seeds,

@@ -85,7 +85,7 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
   await ensureWritableDir(outDir);
   const checkpointDir = options.checkpoint ?? (options.resume === true ? join(outDir, shard === undefined ? 'checkpoint' : `checkpoint-${shard.index}-of-${shard.count}`) : undefined);
   const total = runCount([scenario]);
-  const progress = createProgress({ total, label: `${scenario.name}`, enabled: context.isTty && process.stderr.isTTY === true && options.quiet !== true });
+  const progress = createProgress({ total, label: `${scenario.name}`, enabled: context.isTty && options.quiet !== true });
   const interrupt = interruptOnSignals();
   const executor = createExecutor(options.jobs, total);
   let shown = 0;
