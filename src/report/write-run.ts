@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioRun } from '../workloads/run.js';
+import type { FailureOnset } from '../analysis/onset.js';
 import { decodeJson } from '../input/json-codec.js';
 import { encodeResolvedDocument, readResolvedDocument } from '../scenario/document.js';
 import { WORKLOADS } from '../workloads/registry.js';
@@ -30,13 +31,15 @@ export interface WriteRunOptions {
   /** The command line that produced the run, shown as "how to reproduce". */
   readonly command: string;
   readonly version: string;
+  /** Failure onsets found by bisection (src/study/onset.ts), stored in results.json and drawn. */
+  readonly onsets?: readonly FailureOnset[];
 }
 
 /** Writes the whole report of `run` into `outDir` (created if needed); returns the paths written. */
 export async function writeRunReport(run: ScenarioRun, outDir: string, options: WriteRunOptions): Promise<string[]> {
   await ensureWritableDir(outDir);
   const resolvedText = encodeResolvedDocument(resolvedDocument(run.scenario, options));
-  const resultsText = `${JSON.stringify(resultsDocument(run, { version: options.version }))}\n`;
+  const resultsText = `${JSON.stringify(resultsDocument(run, { version: options.version, onsets: options.onsets }))}\n`;
   await writeFileAtomic(join(outDir, 'resolved.json'), resolvedText);
   await writeFileAtomic(join(outDir, 'results.json'), resultsText);
   const written = [join(outDir, 'resolved.json'), join(outDir, 'results.json')];
