@@ -36,8 +36,9 @@ export function mountTableSpec(rows: readonly MountTableRow[], options: ChartOpt
         field: 'namespace',
         type: 'nominal',
         title: 'Table',
-        sort: [...scopes].reverse(),
-        scale: { domain: [...scopes].reverse(), range: [...scopes].reverse().map((_, i) => [...LINE_DASHES[i % LINE_DASHES.length]]) },
+        // First scope in the rows solid (all namespaces), the next dashed (host).
+        sort: scopes,
+        scale: { domain: scopes, range: scopes.map((_, i) => [...LINE_DASHES[i % LINE_DASHES.length]]) },
       },
       detail: { field: 'namespace' },
     },

@@ -152,7 +152,7 @@ export function caveats(expectations: readonly Expectation[], models: ResolvedMo
     rows.size === 0
       ? undefined
       : {
-          caption: 'Parameters no public source gives, fitted or chosen within the plausible range written next to them in the model files. Conclusions that depend on them are as good as the fit: `locksim sensitivity` moves each across its range.',
+          caption: 'Parameters no public source gives, fitted or chosen within the plausible range written next to them in the model files. Conclusions that depend on them are as good as the fit: locksim sensitivity moves each across its range.',
           columns: ['parameter', 'value', 'plausible range', 'calibrated to'],
           rows: [...rows.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
         };

@@ -342,8 +342,8 @@ export function planningSections(data: ReportData): ReportSection[] {
     title: 'Known gaps',
     paragraphs: [
       gaps.length > 0
-        ? 'Where this scenario’s own expectations say the model does not reproduce the case yet (`knownGap`; `locksim check` evaluates them on every run):'
-        : 'This scenario marks no known gaps of its own; `locksim check scenarios/checks` reports the reproduction targets the model does not meet yet.',
+        ? 'Where this scenario’s own expectations say the model does not reproduce the case yet (knownGap; locksim check evaluates them on every run):'
+        : 'This scenario marks no known gaps of its own; locksim check scenarios/checks reports the reproduction targets the model does not meet yet.',
     ],
     list: gaps,
   });
