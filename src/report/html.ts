@@ -43,10 +43,12 @@ export interface ReportFileLink {
   description: string;
 }
 
-/** A section of prose, tables and a list (planning, caveats), after the headline numbers. */
+/** A section of prose, tables and a list (planning, caveats): before the headline numbers, or after the charts. */
 export interface ReportSection {
   id: string;
   title: string;
+  /** Where it goes (default before the headline numbers, where a planner starts reading). */
+  position?: 'before-headline' | 'after-charts';
   paragraphs?: readonly string[];
   tables?: readonly ReportTable[];
   list?: readonly string[];
@@ -59,7 +61,7 @@ export interface ReportPage {
   /** The scenario exactly as run (the resolved form is best: it has every default filled in). */
   scenario: { fileName: string; text: string };
   headline: ReportTable;
-  /** Sections between the headline numbers and the charts. */
+  /** Sections before the headline numbers or after the charts. */
   sections?: readonly ReportSection[];
   charts: readonly ReportChart[];
   /** The exact command that regenerates this report. */
@@ -89,21 +91,23 @@ export function renderReportHtml(page: ReportPage): string {
     '</header>',
   );
 
-  parts.push('<section id="headline">', '<h2>Headline numbers</h2>', renderTable(page.headline), '</section>');
-
-  for (const section of page.sections ?? []) {
+  const renderSection = (section: ReportSection): void => {
     parts.push(`<section id="${escapeHtml(section.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">`, `<h2>${escapeHtml(section.title)}</h2>`);
     for (const text of section.paragraphs ?? []) parts.push(`<p>${escapeHtml(text)}</p>`);
     for (const table of section.tables ?? []) parts.push(renderTable(table));
     if (section.list !== undefined && section.list.length > 0) parts.push('<ul>', ...section.list.map((item) => `<li>${escapeHtml(item)}</li>`), '</ul>');
     parts.push('</section>');
-  }
+  };
+  for (const section of page.sections ?? []) if (section.position !== 'after-charts') renderSection(section);
+
+  parts.push('<section id="headline">', '<h2>Headline numbers</h2>', renderTable(page.headline), '</section>');
 
   if (page.charts.length > 0) {
     parts.push('<section id="charts">', '<h2>Charts</h2>');
     page.charts.forEach((chart, index) => parts.push(renderFigure(chart, index + 1)));
     parts.push('</section>');
   }
+  for (const section of page.sections ?? []) if (section.position === 'after-charts') renderSection(section);
 
   parts.push(
     '<section id="scenario">',

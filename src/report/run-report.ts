@@ -351,6 +351,7 @@ export function planningSections(data: ReportData): ReportSection[] {
     sections.push({
       id: 'caveats',
       title: 'Calibration caveats',
+      position: 'after-charts',
       paragraphs: ['Numbers no public source gives: calibrated parameters of the kernel and node models, and machine-model values that are estimates rather than measurements. The kernel and node parameters are the same for every family.'],
       ...(table === undefined ? {} : { tables: [table] }),
       list: estimates,
