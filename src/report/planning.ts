@@ -113,7 +113,7 @@ export function recommendation(points: readonly SeriesPoint[], onsets: readonly 
   }
   const cheaper = ranked.filter((c) => c.model.priceUsdPerHour < best.model.priceUsdPerHour && c.passes > 0).sort((a, b) => a.model.priceUsdPerHour - b.model.priceUsdPerHour)[0];
   if (cheaper !== undefined) {
-    lines.push(`Cheaper: ${cheaper.series} at $${cheaper.model.priceUsdPerHour.toFixed(3)}/hour launches up to ${reach(cheaper)}; enough if your batches stay below that. \`locksim plan\` searches every family for a given batch size.`);
+    lines.push(`Cheaper: ${cheaper.series} at $${cheaper.model.priceUsdPerHour.toFixed(3)}/hour launches up to ${reach(cheaper)}; enough if your batches stay below that. locksim plan searches every family for a given batch size.`);
   }
   if (archOf(best.model) === 'arm64') lines.push('It is arm64 (Graviton): images must be built for arm64.');
   return lines.join(' ');
