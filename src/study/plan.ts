@@ -271,7 +271,7 @@ export function planTableRows(rows: readonly PlanRow[], containers: number): { h
       r.arch === 'arm64' ? 'arm64 (!)' : r.arch,
       r.maxConcurrency === 0 ? `< ${r.firstFailing ?? PLAN_LADDER[0]}` : `${r.atLeast ? '>= ' : ''}${r.maxConcurrency}`,
       r.fits ? 'yes' : 'no',
-      `${r.marginContainers >= 0 ? '+' : ''}${r.marginContainers}${r.atLeast ? ' or more' : ''} (${r.marginRatio >= 0 ? '+' : ''}${formatSignificant(r.marginRatio * 100, 2)}%)`,
+      `${r.marginContainers >= 0 ? '+' : ''}${r.marginContainers}${r.atLeast ? ' or more' : ''} (${r.marginRatio >= 0 ? '+' : ''}${formatSignificant(r.marginRatio * 100)}%)`,
       Number.isFinite(r.atRequested.p99LatencyS) ? formatSignificant(r.atRequested.p99LatencyS) : '-',
       Number.isFinite(r.atRequested.failureRate) ? `${formatSignificant(r.atRequested.failureRate * 100)}%` : '-',
       `${money(r.price.usdPerHour, 3)}${r.price.estimate ? '*' : ''}`,

@@ -39,7 +39,7 @@ export function planRecommendation(rows: readonly PlanRow[], options: Pick<PlanO
   const runnerUp = rows.find((r, i) => i > 0 && r.fits && r.arch !== best.arch);
   const alternative = best.arch === 'arm64' && runnerUp !== undefined ? ` The cheapest ${runnerUp.arch} family that fits is ${runnerUp.machine} (margin ${runnerUp.marginContainers >= 0 ? '+' : ''}${runnerUp.marginContainers}).` : '';
   const estimate = best.price.estimate ? ` Its price ($${best.price.usdPerHour}/hour, ${best.price.date}) is an estimate until checked against the provider's price list.` : '';
-  return `Recommended: ${best.machine}. It launches ${options.containers} at once with p99 ${formatSignificant(best.atRequested.p99LatencyS)} s and ${formatSignificant(best.atRequested.failureRate * 100)}% failed, ${cost}$${best.price.usdPerMonth.toFixed(0)} a month; its limit is ${margin}: a margin of ${best.marginContainers >= 0 ? '+' : ''}${best.marginContainers}${best.atLeast ? ' or more' : ''} containers (${best.marginRatio >= 0 ? '+' : ''}${formatSignificant(best.marginRatio * 100, 2)}%).${arm}${alternative}${estimate}`;
+  return `Recommended: ${best.machine}. It launches ${options.containers} at once with p99 ${formatSignificant(best.atRequested.p99LatencyS)} s and ${formatSignificant(best.atRequested.failureRate * 100)}% failed, ${cost}$${best.price.usdPerMonth.toFixed(0)} a month; its limit is ${margin}: a margin of ${best.marginContainers >= 0 ? '+' : ''}${best.marginContainers}${best.atLeast ? ' or more' : ''} containers (${best.marginRatio >= 0 ? '+' : ''}${formatSignificant(best.marginRatio * 100)}%).${arm}${alternative}${estimate}`;
 }
 
 function planPage(rows: readonly PlanRow[], options: PlanOptions, svg: string, command: string): ReportPage {
