@@ -35,8 +35,12 @@ export interface MetricDeclaration {
   /** Unit of the value: s, ms, us, ns, 1 (a ratio), count, /s. */
   readonly unit: string;
   readonly kind: MetricKind;
+  /** Which way is an improvement, for `locksim diff`'s verdicts: a latency is better lower, a throughput higher, a count of work neither. */
+  readonly better: MetricDirection;
   readonly description: string;
 }
+
+export type MetricDirection = 'lower' | 'higher' | 'neither';
 
 /** One metric of a kind's table. `R` is one run's output, `C` what the kind passes along about the point (its models). */
 export interface Metric<R, C> extends MetricDeclaration {
@@ -71,5 +75,5 @@ export function metricNamesOf<R, C>(table: MetricTable<R, C>, context: C): strin
 
 /** The declarations, for `locksim metrics`, the docs and `--json` consumers. */
 export function declarations<R, C>(table: MetricTable<R, C>): MetricDeclaration[] {
-  return [...table.metrics, ...table.families].map(({ name, unit, kind, description }) => ({ name, unit, kind, description }));
+  return [...table.metrics, ...table.families].map(({ name, unit, kind, better, description }) => ({ name, unit, kind, better, description }));
 }

@@ -8,6 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { PointSummary, RunOutput } from '../analysis/summary.js';
 import type { ResolvedModels, RunPoint } from '../scenario/types.js';
+import type { FailureOnset } from '../analysis/onset.js';
 
 /** A chart's data row (also written as the chart's CSV). */
 export type ChartRow = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -35,6 +36,13 @@ export interface ChartInput {
   /** "at 400 containers", or "at each series' largest point". */
   readonly atLargest: string;
   readonly models: ResolvedModels;
+  /** Failure onsets found by bisection, per series (empty when none was searched). */
+  readonly onsets: readonly SeriesOnset[];
+}
+
+/** A failure onset with the name of its series. */
+export interface SeriesOnset extends FailureOnset {
+  readonly series: string;
 }
 
 /** One chart of a report before rendering: file stem, texts, spec and its data rows. */

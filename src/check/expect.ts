@@ -21,6 +21,12 @@ export interface CheckRow {
   readonly expectation: string;
   readonly expected: string;
   readonly got: string;
+  /** The deciding comparison (the one with the least margin) in numbers: the value seen, ... */
+  readonly observed?: number | null;
+  /** ... the limit it was held to (a number, or [low, high] for `between`; tolerance not included), ... */
+  readonly limit?: number | readonly [number, number] | null;
+  /** ... and how far inside the limit it is, tolerance included, in the metric's unit (negative: outside; null: missing). */
+  readonly margin?: number | null;
   readonly passed: boolean;
   /** Set for a known gap: reported, never fails the check. */
   readonly knownGap?: string;
@@ -64,6 +70,41 @@ export function holds(op: Expectation['op'], value: number, target: number | rea
     case 'between':
       return false;
   }
+}
+
+/** How far `value` is inside the limit, tolerance included (negative when outside). */
+export function marginOf(op: Expectation['op'], value: number, target: number | readonly [number, number], tolerance: number): number {
+  if (Array.isArray(target)) return Math.min(value - (target[0] - tolerance), target[1] + tolerance - value);
+  const t = target as number;
+  switch (op) {
+    case '<':
+    case '<=':
+      return t + tolerance - value;
+    case '>':
+    case '>=':
+      return value - (t - tolerance);
+    case '==':
+      return tolerance - Math.abs(value - t);
+    case 'between':
+      return Number.NaN;
+  }
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+/** The comparison that decides the row: the first without a value, else the one with the least margin. */
+function decidingComparison(comparisons: readonly Comparison[], expectation: Expectation): { observed: number | null; limit: number | readonly [number, number] | null; margin: number | null } {
+  let worst: { observed: number | null; limit: number | readonly [number, number] | null; margin: number | null } | undefined;
+  for (const c of comparisons) {
+    const limit = c.target === undefined ? null : Array.isArray(c.target) ? ([c.target[0], c.target[1]] as const) : finiteOrNull(c.target as number);
+    if (c.value === undefined || c.target === undefined) return { observed: finiteOrNull(c.value), limit, margin: null };
+    const margin = marginOf(expectation.op, c.value, c.target, expectation.tolerance);
+    if (worst === undefined || !Number.isFinite(margin) || (worst.margin !== null && margin < worst.margin)) worst = { observed: finiteOrNull(c.value), limit, margin: finiteOrNull(margin) };
+    if (worst.margin === null) break;
+  }
+  return worst ?? { observed: null, limit: null, margin: null };
 }
 
 function matchesWhere(coordinates: Coordinates, where: Coordinates): boolean {
@@ -142,6 +183,7 @@ function evaluate(expectation: Expectation, scenario: ResolvedScenario, points: 
     expectation: expectation.text,
     expected: describeExpected(expectation, targetValues),
     got: describeGot(comparisons, expectation.target),
+    ...decidingComparison(comparisons, expectation),
     passed,
     ...(expectation.knownGap === undefined ? {} : { knownGap: expectation.knownGap }),
   };

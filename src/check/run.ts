@@ -111,12 +111,18 @@ function baselineRow(scenario: ResolvedScenario, baseline: Baseline, diffs: read
   const sameSeeds = baseline.seeds.length === scenario.seeds.length && baseline.seeds.every((seed, i) => seed === scenario.seeds[i]);
   const seedNote = sameSeeds ? '' : ` (recorded with seeds ${baseline.seeds.join(',')}, now ${scenario.seeds.join(',')})`;
   const shown = failing.slice(0, 3).map(describeDiff).join('; ');
+  const changes = diffs.map((d) => (d.now === undefined ? Number.NaN : Math.abs(d.changePct) / 100));
+  const largest = changes.some((c) => !Number.isFinite(c)) ? null : changes.reduce((max, c) => Math.max(max, c), 0);
   return {
     scenario: scenario.name,
     file: scenario.file,
     expectation: 'results match the recorded baseline',
     expected: `every metric within ±${formatValue(tolerance * 100)}% of ${relative(process.cwd(), baselinePath(scenario)) || baselinePath(scenario)}${seedNote}`,
     got: failing.length === 0 ? `all ${diffs.length} values within` : `${failing.length} of ${diffs.length} values changed: ${shown}${failing.length > 3 ? '; ...' : ''}`,
+    // In numbers: the largest relative change against the tolerance.
+    observed: largest,
+    limit: tolerance,
+    margin: largest === null ? null : tolerance - largest,
     passed: failing.length === 0,
   };
 }
@@ -165,8 +171,28 @@ export function reportHolds(report: CheckReport): boolean {
   return report.scenarios.every((s) => rowsHold(s.rows));
 }
 
-export function junitSuites(report: CheckReport): JunitSuite[] {
-  return report.scenarios.map((s) => ({ name: s.scenario, file: s.file, rows: s.rows }));
+/** What a JUnit suite records about a scenario's inputs: seeds, the locksim version, and each model by content hash. */
+export function scenarioProperties(scenario: ResolvedScenario, version: string): [string, string][] {
+  const properties: [string, string][] = [['seeds', scenario.seeds.join(',')], ['locksim.version', version]];
+  for (const [hash, machine] of Object.entries(scenario.models.machines).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) properties.push([`model.machine.${machine.name}`, hash]);
+  for (const [hash, launch] of Object.entries(scenario.models.launch).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    properties.push([`model.launch.${launch.kernel.name}+${launch.node.name}+${launch.runtime.name}`, hash]);
+  }
+  return properties;
+}
+
+/** The report as JUnit suites; `scenarios` (by file) and `timesS` (by file) add properties and wall times when known. */
+export function junitSuites(report: CheckReport, options: { scenarios?: ReadonlyMap<string, ResolvedScenario>; timesS?: ReadonlyMap<string, number>; version?: string } = {}): JunitSuite[] {
+  return report.scenarios.map((s) => {
+    const scenario = options.scenarios?.get(s.file);
+    return {
+      name: s.scenario,
+      file: s.file,
+      rows: s.rows,
+      ...(options.timesS?.has(s.file) === true ? { timeS: options.timesS.get(s.file) } : {}),
+      ...(scenario === undefined ? {} : { properties: scenarioProperties(scenario, options.version ?? 'unknown') }),
+    };
+  });
 }
 
 export function rowStatus(row: CheckRow): string {

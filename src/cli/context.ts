@@ -4,6 +4,6 @@ export interface CommandContext {
   err(text: string): void;
   /** Sets the exit code without throwing (1: checks failed, 2: bad input). */
   fail(code: number): void;
-  /** True when stdout is a terminal (progress bars, colour). */
+  /** True when stderr is a terminal: progress bars are drawn there, whatever stdout is (a pipe, a file, --json). */
   readonly isTty: boolean;
 }

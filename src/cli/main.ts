@@ -16,8 +16,11 @@ import { registerPairs } from './commands/pairs.js';
 import { registerMerge } from './commands/merge.js';
 import { registerBench } from './commands/bench.js';
 import { registerMetrics } from './commands/metrics.js';
+import { registerDiff } from './commands/diff.js';
 
 import { EXIT } from './exit-codes.js';
+import { locksimVersion } from '../input/package-info.js';
+import { knownFlags, unknownFlagHint } from './flag-hints.js';
 
 const context: CommandContext = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -25,7 +28,7 @@ const context: CommandContext = {
   fail: (code) => {
     if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = code;
   },
-  isTty: process.stdout.isTTY === true,
+  isTty: process.stderr.isTTY === true,
 };
 
 export function buildCli(argv: string[], ctx: CommandContext): Argv {
@@ -37,11 +40,13 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(locksimVersion())
+    .completion('completion', 'Print a shell completion script (bash, zsh): locksim completion >> ~/.bashrc')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((message, error) => {
       if (error !== undefined && error !== null) throw error;
-      ctx.err(`locksim: ${message}`);
+      // While a command runs, the parser holds that command's options (its builder ran on it).
+      ctx.err(`locksim: ${message}${unknownFlagHint(message, knownFlags(cli))}`);
       ctx.err('Run `locksim --help` for usage.');
       process.exit(EXIT.usage);
     });
@@ -50,7 +55,7 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
 }
 
 type Register = (cli: Argv, ctx: CommandContext) => Argv;
-const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerPairs, registerSensitivity, registerBench, registerMerge, registerMetrics];
+const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerPairs, registerSensitivity, registerBench, registerMerge, registerMetrics, registerDiff];
 
 export async function main(argv: string[]): Promise<void> {
   try {

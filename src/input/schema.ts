@@ -18,7 +18,7 @@ import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { InputError } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatFieldPath, type FieldPath, type LoadedDocument } from './load.js';
-import { DURATION_EXPECTED, DURATION_PATTERN, SIZE_EXPECTED, SIZE_PATTERN, parseDurationNs, parseSizeBytes } from './units.js';
+import { DURATION_EXPECTED, DURATION_PATTERN, SIZE_EXPECTED, SIZE_PATTERN, parseDurationNs, parseSizeBytes, unitOfQuantity } from './units.js';
 
 export interface FieldOptions extends SchemaOptions {
   description: string;
@@ -113,8 +113,10 @@ function toInputError(error: ValueError, path: FieldPath, source: ValueSource, p
     default:
       break;
   }
-  if (schema.unit === 'duration') parseDurationNs(error.value, at);
-  if (schema.unit === 'size') parseSizeBytes(error.value, at);
+  // A bare number most likely meant the unit the field's default is written in ("30" for a "30 s" deadline).
+  const bareNumberUnit = unitOfQuantity(schema.default);
+  if (schema.unit === 'duration') parseDurationNs(error.value, at, { bareNumberUnit });
+  if (schema.unit === 'size') parseSizeBytes(error.value, at, { bareNumberUnit });
   return new InputError(messageFor(error), { ...at, expected: describeExpected(schema), found: describeFound(error.value) });
 }
 

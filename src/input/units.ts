@@ -81,6 +81,15 @@ export const SIZE_PATTERN = `^\\s*[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\
 export interface QuantityOptions {
   /** Accept values below zero (an offset, a correction). Default false. */
   allowNegative?: boolean;
+  /** The unit a bare number most likely meant here, for the hint ("30" for a deadline: "30 s"). Default ns or B. */
+  bareNumberUnit?: string;
+}
+
+/** The unit of a quantity written with one ("30 s" -> "s"), else undefined. */
+export function unitOfQuantity(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const match = QUANTITY.exec(text);
+  return match?.[2]?.trim() || undefined;
 }
 
 function dimensionOf(unit: string): Dimension | undefined {
@@ -106,8 +115,9 @@ function parseQuantity(
   const fail = (message: string, hint?: string): never => {
     throw new InputError(message, { ...at, expected, found: describe(value), hint: hint ?? at.hint });
   };
+  const bareUnit = options.bareNumberUnit !== undefined && options.bareNumberUnit in units ? options.bareNumberUnit : dimension === 'duration' ? 'ns' : 'B';
   if (typeof value === 'number') {
-    fail(`a bare number has no unit`, `Write the unit, e.g. "${value} ${dimension === 'duration' ? 'ns' : 'B'}".`);
+    fail(`a bare number has no unit`, `Write the unit, e.g. "${value} ${bareUnit}".`);
   }
   if (typeof value !== 'string') fail(`expected a ${dimension} written with a unit`);
   const text = value as string;
@@ -115,7 +125,7 @@ function parseQuantity(
   if (match === null) fail(`cannot read ${describe(text)} as a ${dimension}`);
   const [, numberText, unitText] = match as RegExpExecArray;
   if (unitText === undefined) {
-    fail(`a bare number has no unit`, `Write the unit, e.g. "${numberText} ${dimension === 'duration' ? 'ns' : 'B'}".`);
+    fail(`a bare number has no unit`, `Write the unit, e.g. "${numberText} ${bareUnit}".`);
   }
   const unit = unitText.trim();
   const factor = units[unit];

@@ -6,6 +6,15 @@
  * unshare and the detach of its old root (the setup window). Every attach or
  * detach wakes mountinfo pollers (touch_mnt_namespace), which is systemd's
  * mount event source.
+ *
+ * An unmount removes the copies its mount made, not as many as there are
+ * receivers at the time of the unmount: the receivers change between the two
+ * (containers enter and leave their setup window), and counting them anew at
+ * each end let unmounts subtract more copies than mounts had added (the
+ * count went negative). Each thread's mounts are remembered with their copy
+ * counts and unmounted first in, first out, the order the runtimes mount and
+ * unmount layers in (binds, then the overlay over them; binds unmounted, then
+ * the overlay).
  */
 import type { Simulation } from '../engine/index.js';
 import type { NodeEnvironment } from '../models/types.js';
@@ -31,6 +40,8 @@ export class MountTables {
   maxSystemMounts: number;
   mountEvents = 0;
   readonly samples: MountTableSample[] = [];
+  /** Per thread, the copies (1 + receivers) each of its live mounts made, oldest first. */
+  private readonly liveCopies = new Map<KernelThread, number[]>();
 
   constructor(
     private readonly sim: Simulation,
@@ -57,13 +68,33 @@ export class MountTables {
 
   change(thread: KernelThread, delta: number): void {
     this.hostMounts += delta;
-    this.systemMounts += delta * (1 + this.receivers(thread));
+    this.systemMounts += delta > 0 ? this.mounted(thread, delta) : -this.unmounted(thread, -delta);
     if (this.hostMounts > this.maxHostMounts) this.maxHostMounts = this.hostMounts;
     if (this.systemMounts > this.maxSystemMounts) this.maxSystemMounts = this.systemMounts;
     const receivers = this.receivers(thread);
     if (receivers > this.maxReceivers) this.maxReceivers = receivers;
     this.mountEvents++;
     this.onMountEvent();
+  }
+
+  /** Records `count` mounts of `thread` with the copies each makes now; returns the copies added. */
+  private mounted(thread: KernelThread, count: number): number {
+    const copies = 1 + this.receivers(thread);
+    let live = this.liveCopies.get(thread);
+    if (live === undefined) {
+      live = [];
+      this.liveCopies.set(thread, live);
+    }
+    for (let i = 0; i < count; i++) live.push(copies);
+    return count * copies;
+  }
+
+  /** Forgets `count` of `thread`'s mounts, oldest first; returns the copies they had made. A mount it never made (none recorded) counts its copies as of now. */
+  private unmounted(thread: KernelThread, count: number): number {
+    const live = this.liveCopies.get(thread);
+    let removed = 0;
+    for (let i = 0; i < count; i++) removed += live !== undefined && live.length > 0 ? live.shift()! : 1 + this.receivers(thread);
+    return removed;
   }
 
   /** runc entered (true) or left (false) its setup window. */

@@ -43,6 +43,17 @@ export interface ReportFileLink {
   description: string;
 }
 
+/** A section of prose, tables and a list (planning, caveats): before the headline numbers, or after the charts. */
+export interface ReportSection {
+  id: string;
+  title: string;
+  /** Where it goes (default before the headline numbers, where a planner starts reading). */
+  position?: 'before-headline' | 'after-charts';
+  paragraphs?: readonly string[];
+  tables?: readonly ReportTable[];
+  list?: readonly string[];
+}
+
 export interface ReportPage {
   title: string;
   /** The finding in a few sentences; blank lines separate paragraphs. */
@@ -50,6 +61,8 @@ export interface ReportPage {
   /** The scenario exactly as run (the resolved form is best: it has every default filled in). */
   scenario: { fileName: string; text: string };
   headline: ReportTable;
+  /** Sections before the headline numbers or after the charts. */
+  sections?: readonly ReportSection[];
   charts: readonly ReportChart[];
   /** The exact command that regenerates this report. */
   reproduce: { command: string; note?: string };
@@ -78,6 +91,15 @@ export function renderReportHtml(page: ReportPage): string {
     '</header>',
   );
 
+  const renderSection = (section: ReportSection): void => {
+    parts.push(`<section id="${escapeHtml(section.id.replace(/[^A-Za-z0-9_-]/g, '-'))}">`, `<h2>${escapeHtml(section.title)}</h2>`);
+    for (const text of section.paragraphs ?? []) parts.push(`<p>${escapeHtml(text)}</p>`);
+    for (const table of section.tables ?? []) parts.push(renderTable(table));
+    if (section.list !== undefined && section.list.length > 0) parts.push('<ul>', ...section.list.map((item) => `<li>${escapeHtml(item)}</li>`), '</ul>');
+    parts.push('</section>');
+  };
+  for (const section of page.sections ?? []) if (section.position !== 'after-charts') renderSection(section);
+
   parts.push('<section id="headline">', '<h2>Headline numbers</h2>', renderTable(page.headline), '</section>');
 
   if (page.charts.length > 0) {
@@ -85,6 +107,7 @@ export function renderReportHtml(page: ReportPage): string {
     page.charts.forEach((chart, index) => parts.push(renderFigure(chart, index + 1)));
     parts.push('</section>');
   }
+  for (const section of page.sections ?? []) if (section.position === 'after-charts') renderSection(section);
 
   parts.push(
     '<section id="scenario">',
@@ -221,7 +244,7 @@ const PAGE_CSS = `
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
   font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif; }
-main, footer { max-width: 1100px; margin: 0 auto; padding: 0 24px; }
+main, footer { max-width: 1280px; margin: 0 auto; padding: 0 24px; }
 header { padding: 32px 0 8px; border-bottom: 1px solid var(--rule); }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 12px; }
 h2 { font-size: 1.35rem; margin: 40px 0 12px; }

@@ -14,18 +14,21 @@
 import { stringify as toYaml } from 'yaml';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Estimate, PointRuns, RunOutput, ScenarioSummary } from '../analysis/summary.js';
+import type { FailureOnset } from '../analysis/onset.js';
 import type { ResolvedDocument } from '../scenario/document.js';
 import { scenarioFromDocument } from '../scenario/document.js';
 import type { RunPoint } from '../scenario/types.js';
 import { workloadKind } from '../workloads/registry.js';
 import { completeRun, type ScenarioRun } from '../workloads/run.js';
 import type { AnyWorkloadKind } from '../workloads/kind.js';
-import type { ChartInput, ChartPlan, SeriesPoint } from '../charts/series.js';
+import type { ChartInput, ChartPlan, SeriesOnset, SeriesPoint } from '../charts/series.js';
 import { formatPercent, formatSignificant } from '../charts/format.js';
 import { CHART_CONFIG, compareCodeUnits, distinctInOrder } from '../charts/theme.js';
 import { toCsv } from './csv.js';
+import { OUTPUT_SCHEMA_VERSION } from '../input/package-info.js';
 import type { StackSample } from './folded.js';
-import type { ReportChart, ReportFileLink, ReportPage, ReportTable } from './html.js';
+import type { ReportChart, ReportFileLink, ReportPage, ReportSection, ReportTable } from './html.js';
+import { caveats, priceTable, recommendation } from './planning.js';
 
 export type { ChartPlan } from '../charts/series.js';
 export type { ResolvedDocument } from '../scenario/document.js';
@@ -48,6 +51,8 @@ export interface StoredPoint {
 
 /** results.json: every run's outputs, enough to recompute the summary and redraw every chart. */
 export interface ResultsDocument {
+  /** OUTPUT_SCHEMA_VERSION when written; absent in reports written before it existed. */
+  readonly schemaVersion?: number;
   readonly locksim: { readonly version: string };
   readonly scenario: string;
   readonly kind: string;
@@ -57,6 +62,8 @@ export interface ResultsDocument {
   readonly folded: readonly { readonly machine: string; readonly stacks: readonly StackSample[] }[];
   /** What was left out to keep the file under RESULTS_BUDGET_BYTES, if anything. */
   readonly omitted: readonly string[];
+  /** Failure onsets found by bisection between sweep points (src/study/onset.ts); absent in reports written before them. */
+  readonly onsets?: readonly FailureOnset[];
 }
 
 /** What the renderer works from: the scenario, its runs and their summary. */
@@ -72,7 +79,7 @@ export interface ReportData {
  * are the bulk of a run and only ever read merged); past `budgetBytes`, the
  * kind thins the runs its charts do not draw.
  */
-export function resultsDocument(run: ScenarioRun, options: { version: string; budgetBytes?: number }): ResultsDocument {
+export function resultsDocument(run: ScenarioRun, options: { version: string; budgetBytes?: number; onsets?: readonly FailureOnset[] }): ResultsDocument {
   const folded = new Map<string, Map<string, StackSample>>();
   const points: StoredPoint[] = run.points.map((point) => ({
     index: point.point.index,
@@ -93,6 +100,7 @@ export function resultsDocument(run: ScenarioRun, options: { version: string; bu
     }),
   }));
   const doc: ResultsDocument = {
+    schemaVersion: OUTPUT_SCHEMA_VERSION,
     locksim: { version: options.version },
     scenario: run.scenario.name,
     kind: run.scenario.kind,
@@ -100,6 +108,7 @@ export function resultsDocument(run: ScenarioRun, options: { version: string; bu
     points,
     folded: [...folded].map(([machine, stacks]) => ({ machine, stacks: [...stacks.values()] })),
     omitted: [],
+    onsets: [...(options.onsets ?? [])],
   };
   if (JSON.stringify(doc).length <= (options.budgetBytes ?? RESULTS_BUDGET_BYTES)) return doc;
   const kind = workloadKind(run.scenario.kind);
@@ -129,15 +138,26 @@ export function reportData(resolved: ResolvedDocument, results: ResultsDocument)
 
 // ---------------------------------------------------------------- series and points
 
+/** A series' name: the machine, then every other swept coordinate but x ("r5.metal, docker-shifted"). */
+function seriesName(machine: string, coordinates: Readonly<Record<string, Scalar>>, kind: AnyWorkloadKind): string {
+  const others = Object.entries(coordinates).filter(([key]) => key !== kind.xKey && key !== 'machine');
+  // A name (runtime, kernel) reads on its own; a number or switch needs its key.
+  return [machine, ...others.map(([key, value]) => (typeof value === 'string' ? value : `${key}=${String(value)}`))].join(', ');
+}
+
 function seriesPoints(data: ReportData): SeriesPoint[] {
   const kind = workloadKind(data.resolved.kind);
   const summaries = new Map(data.summary.points.map((p) => [p.index, p]));
   return storedAsPointRuns(data.results, data.resolved.points).map((p) => {
-    const others = Object.entries(p.point.coordinates).filter(([key]) => key !== kind.xKey && key !== 'machine');
-    // A name (runtime, kernel) reads on its own; a number or switch needs its key.
-    const series = [p.machine, ...others.map(([key, value]) => (typeof value === 'string' ? value : `${key}=${String(value)}`))].join(', ');
+    const series = seriesName(p.machine, p.point.coordinates, kind);
     return { point: p.point, machine: p.machine, runs: p.runs, summary: summaries.get(p.point.index)!, series, x: kind.x(p.point.spec) };
   });
+}
+
+/** The stored failure onsets, each with its series' name. */
+function seriesOnsets(data: ReportData): SeriesOnset[] {
+  const kind = workloadKind(data.resolved.kind);
+  return (data.results.onsets ?? []).map((onset) => ({ ...onset, series: seriesName(onset.machine, onset.coordinates, kind) }));
 }
 
 function largestPointPerSeries<T extends { point: RunPoint; machine: string }>(points: readonly T[], kind: AnyWorkloadKind): T[] {
@@ -173,6 +193,7 @@ export function chartInput(data: ReportData): ChartInput {
     largest,
     atLargest: largestX.length === 1 ? `at ${largestX[0]} ${kind.xKey}` : 'at each series’ largest point',
     models: data.resolved.models,
+    onsets: seriesOnsets(data),
   };
 }
 
@@ -248,22 +269,95 @@ export function reportLead(data: ReportData): string {
   const bySeries = new Map<string, SeriesPoint[]>();
   for (const p of points) bySeries.set(p.series, [...(bySeries.get(p.series) ?? []), p]);
   const kind = workloadKind(resolved.kind);
+  const onsets = seriesOnsets(data);
   const sentences: string[] = [];
   for (const series of [...bySeries.keys()].sort(compareCodeUnits)) {
     const sorted = [...bySeries.get(series)!].sort((a, b) => a.x - b.x);
-    sentences.push(kind.leadSentence(series, sorted));
+    sentences.push(kind.leadSentence(series, sorted, onsets.find((o) => o.series === series)));
   }
   return [intro, sentences.join(' ')].filter((t) => t !== '').join('\n\n');
 }
 
-/** Folded-stack files, one per machine: name and text-ready samples. */
-export function foldedFiles(results: ResultsDocument): { file: string; machine: string; stacks: readonly StackSample[] }[] {
-  return results.folded.map((f) => ({ file: `flamegraph-${fileSlug(f.machine)}.folded`, machine: f.machine, stacks: f.stacks }));
+/** A folded-stack file of the report: which machine, on or off CPU (or both, for kinds that do not say), and its share of the machine's time. */
+export interface FoldedFile {
+  readonly file: string;
+  readonly machine: string;
+  readonly cpu: 'on-cpu' | 'off-cpu' | 'all';
+  readonly stacks: readonly StackSample[];
+  /** This file's weight over the machine's whole recorded time (0..1). */
+  readonly share: number;
+}
+
+/**
+ * Folded-stack files per machine. Where the kind tells on-CPU time from
+ * off-CPU time (spinning and critical sections against sleeping on a lock,
+ * a grace period, the run queue), they are separate flame graphs: summed
+ * together, sleep dwarfed the CPU work the flame graph is read for.
+ */
+export function foldedFiles(results: ResultsDocument): FoldedFile[] {
+  const onCpu = workloadKind(results.kind).onCpu;
+  return results.folded.flatMap((f): FoldedFile[] => {
+    const total = f.stacks.reduce((sum, s) => sum + s.weight, 0);
+    const share = (stacks: readonly StackSample[]): number => (total === 0 ? 0 : stacks.reduce((sum, s) => sum + s.weight, 0) / total);
+    if (onCpu === undefined) return [{ file: `flamegraph-${fileSlug(f.machine)}.folded`, machine: f.machine, cpu: 'all' as const, stacks: f.stacks, share: 1 }];
+    const on = f.stacks.filter((s) => onCpu(s.stack[s.stack.length - 1] ?? ''));
+    const off = f.stacks.filter((s) => !onCpu(s.stack[s.stack.length - 1] ?? ''));
+    return [
+      { file: `flamegraph-${fileSlug(f.machine)}.on-cpu.folded`, machine: f.machine, cpu: 'on-cpu' as const, stacks: on, share: share(on) },
+      { file: `flamegraph-${fileSlug(f.machine)}.off-cpu.folded`, machine: f.machine, cpu: 'off-cpu' as const, stacks: off, share: share(off) },
+    ];
+  });
+}
+
+function foldedDescription(f: FoldedFile): string {
+  const share = `${formatSignificant(f.share * 100)}% of the recorded time`;
+  switch (f.cpu) {
+    case 'on-cpu':
+      return `on-CPU flame graph of ${f.machine}: simulated CPU time (spinning, critical sections, walks, kernel and user work), all points and seeds; ${share} (flamegraph.pl, speedscope)`;
+    case 'off-cpu':
+      return `off-CPU flame graph of ${f.machine}: simulated time asleep (on a lock, in a grace period, in the run queue), all points and seeds; ${share}`;
+    case 'all':
+      return `where simulated time went on ${f.machine}, all points and seeds (flamegraph.pl, speedscope)`;
+  }
 }
 
 /** A machine or series name as a file name. */
 export function fileSlug(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'unnamed';
+}
+
+/** Planning (prices, monthly cost, the recommendation and its margin) and the model's known gaps and caveats. */
+export function planningSections(data: ReportData): ReportSection[] {
+  const kind = workloadKind(data.resolved.kind);
+  const points = seriesPoints(data);
+  const sections: ReportSection[] = [];
+  const prices = priceTable(points, data.resolved.models);
+  const recommended = recommendation(points, seriesOnsets(data), data.resolved.models, kind.onset, kind.xKey);
+  if (prices !== undefined || recommended !== undefined) {
+    sections.push({ id: 'planning', title: 'Planning: which family, at what cost', ...(recommended === undefined ? {} : { paragraphs: [recommended] }), ...(prices === undefined ? {} : { tables: [prices] }) });
+  }
+  const { gaps, table, estimates } = caveats(data.resolved.expectations, data.resolved.models);
+  sections.push({
+    id: 'known-gaps',
+    title: 'Known gaps',
+    paragraphs: [
+      gaps.length > 0
+        ? 'Where this scenario’s own expectations say the model does not reproduce the case yet (knownGap; locksim check evaluates them on every run):'
+        : 'This scenario marks no known gaps of its own; locksim check scenarios/checks reports the reproduction targets the model does not meet yet.',
+    ],
+    list: gaps,
+  });
+  if (table !== undefined || estimates.length > 0) {
+    sections.push({
+      id: 'caveats',
+      title: 'Calibration caveats',
+      position: 'after-charts',
+      paragraphs: ['Numbers no public source gives: calibrated parameters of the kernel and node models, and machine-model values that are estimates rather than measurements. The kernel and node parameters are the same for every family.'],
+      ...(table === undefined ? {} : { tables: [table] }),
+      list: estimates,
+    });
+  }
+  return sections;
 }
 
 /** The report page; `charts` are the rendered charts in reportCharts() order. */
@@ -272,15 +366,17 @@ export function reportPage(data: ReportData, charts: readonly ReportChart[], opt
   const files: ReportFileLink[] = [
     { file: 'resolved.json', description: 'the scenario as run: every default filled in, every sweep point, seeds, locksim version and command' },
     { file: 'results.json', description: 'every run’s outputs (per container, per lock, mount-table samples)' },
-    { file: 'summary.json', description: 'per point, each metric’s mean, 95% confidence half-width and per-seed values' },
-    { file: 'summary.csv', description: 'one row per sweep point, for spreadsheets and pandas' },
-    ...foldedFiles(results).map((f) => ({ file: f.file, description: `where simulated CPU time went on ${f.machine}, all points and seeds (flamegraph.pl, speedscope)` })),
+    { file: 'summary.json', description: 'per point, each metric’s mean, 95% confidence half-width and per-seed values, with the metric catalogue (units, better direction); schemas/summary.schema.json' },
+    { file: 'summary.csv', description: 'one row per sweep point: each metric’s mean and 95% half-width, for spreadsheets' },
+    { file: 'runs.csv', description: 'tidy: one row per sweep point and seed, every metric as a number, units in the column names (pandas, R)' },
+    ...foldedFiles(results).map((f) => ({ file: f.file, description: foldedDescription(f) })),
   ];
   return {
     title: `locksim: ${resolved.name}`,
     lead: reportLead(data),
     scenario: { fileName: resolved.file, text: toYaml(resolved.source, { lineWidth: 0 }) },
     headline: headlineTable(data.summary, resolved.kind),
+    sections: planningSections(data),
     charts,
     reproduce: {
       command: resolved.locksim.command,

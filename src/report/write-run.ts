@@ -3,7 +3,7 @@
  *
  *   writeRunReport:   ScenarioRun -> resolved.json + results.json, then render
  *   rerenderReport:   resolved.json + results.json (read back) -> render
- *   render:           summary.json, summary.csv, per chart .vl.json/.csv/.svg/.png,
+ *   render:           summary.json, summary.csv, runs.csv, per chart .vl.json/.csv/.svg/.png,
  *                     flamegraph-<machine>.folded, index.html
  *
  * The run is rendered from its documents after a JSON round trip, exactly as
@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioRun } from '../workloads/run.js';
+import type { FailureOnset } from '../analysis/onset.js';
 import { decodeJson } from '../input/json-codec.js';
 import { encodeResolvedDocument, readResolvedDocument } from '../scenario/document.js';
 import { WORKLOADS } from '../workloads/registry.js';
@@ -23,19 +24,22 @@ import { toCsv } from './csv.js';
 import { toFoldedStacks } from './folded.js';
 import { renderReportHtml, type ReportChart } from './html.js';
 import { renderChart } from './render.js';
+import { runsCsv, summaryDocument } from './documents.js';
 import { foldedFiles, reportCharts, reportData, reportPage, resolvedDocument, resultsDocument, summaryCsv, type ResolvedDocument, type ResultsDocument } from './run-report.js';
 
 export interface WriteRunOptions {
   /** The command line that produced the run, shown as "how to reproduce". */
   readonly command: string;
   readonly version: string;
+  /** Failure onsets found by bisection (src/study/onset.ts), stored in results.json and drawn. */
+  readonly onsets?: readonly FailureOnset[];
 }
 
 /** Writes the whole report of `run` into `outDir` (created if needed); returns the paths written. */
 export async function writeRunReport(run: ScenarioRun, outDir: string, options: WriteRunOptions): Promise<string[]> {
   await ensureWritableDir(outDir);
   const resolvedText = encodeResolvedDocument(resolvedDocument(run.scenario, options));
-  const resultsText = `${JSON.stringify(resultsDocument(run, { version: options.version }))}\n`;
+  const resultsText = `${JSON.stringify(resultsDocument(run, { version: options.version, onsets: options.onsets }))}\n`;
   await writeFileAtomic(join(outDir, 'resolved.json'), resolvedText);
   await writeFileAtomic(join(outDir, 'results.json'), resultsText);
   const written = [join(outDir, 'resolved.json'), join(outDir, 'results.json')];
@@ -90,8 +94,9 @@ async function renderReport(outDir: string, resolved: ResolvedDocument, results:
     await writeFileAtomic(join(outDir, name), content);
     written.push(join(outDir, name));
   };
-  await write('summary.json', `${JSON.stringify(data.summary, null, 2)}\n`);
+  await write('summary.json', `${JSON.stringify(summaryDocument(data.summary, resolved.kind), null, 2)}\n`);
   await write('summary.csv', summaryCsv(data.summary, resolved.kind));
+  await write('runs.csv', runsCsv(data.summary, resolved.kind));
   const charts: ReportChart[] = [];
   for (const chart of reportCharts(data)) {
     const rendered = await renderChart(chart.spec);

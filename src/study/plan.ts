@@ -1,21 +1,28 @@
 /**
- * The capacity planner's study (`locksim plan`). For each machine family,
- * the largest number of containers launched at once that meets the launch
- * deadline with fewer than 1% failed launches, the p99 launch latency there,
- * and what 1,000 launches cost at that pace.
+ * The capacity planner's study (`locksim plan`). For each machine family
+ * (every family in models/machines by default): p99 launch latency and the
+ * failure rate at the concurrency the planner asked for, the largest
+ * concurrency that meets the launch deadline with fewer than 1% failed
+ * launches (and so the margin to the cliff), whether the family is arm64,
+ * and what it costs per month and per 1,000 launches.
  *
  * The search per family: climb a ladder of concurrencies (10, 20, 50, 100,
  * 150, 200, 300, 400, plus --containers and --max-concurrency) until a step
- * fails, then bisect between the last pass and the first fail down to 10
- * containers. Each step is a scenario document resolved like a file (the
- * launch defaults apply), run once per seed; a step passes when the mean failure
+ * fails, then bisect (bisect.ts, shared with the run report's failure onset)
+ * between the last pass and the first fail down to 10 containers. Each step
+ * is a scenario document resolved like a file (the launch defaults apply),
+ * run once per seed with the same seeds; a step passes when the mean failure
  * rate over seeds is below 1%. Failure rates need not be monotone in
- * concurrency, so the answer is "the largest passing step found", not a proof.
- * Every family searches at once; with a pool executor their steps share it.
+ * concurrency, so the answer is "the largest passing step found", not a
+ * proof. Every family searches at once; with a pool executor (--jobs) their
+ * steps share it, costliest first.
  *
  * Cost per 1,000 launches = $/hour x (p99 latency at that concurrency, in
  * hours) / concurrency x 1000: the node is paid for while a batch of
- * `concurrency` launches completes, the batch taking (up to) its p99 latency.
+ * `concurrency` launches completes, the batch taking (up to) its p99
+ * latency. Per month: $/hour x 730. Prices come from the machine model
+ * files (`price: {usdPerHour, date, source}`) and are flagged as estimates
+ * while their source says so.
  */
 import { stringify as toYaml } from 'yaml';
 import type { ModelCatalog } from '../input/catalog.js';
@@ -25,17 +32,20 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import { findMachineModel, parseMachineSpec } from '../topology/index.js';
 import { LAUNCH_DEFAULTS } from '../workloads/launch/index.js';
 import { parseDurationNs } from '../input/units.js';
+import { Type } from '@sinclair/typebox';
+import { OutputHeadSchema } from '../report/documents.js';
+import { bisectOnset } from './bisect.js';
 
-/** The Netflix case's families, the default: `all` runs every family in models/machines (slow). */
-export const DEFAULT_PLAN_MACHINES = ['r5.metal', 'm7i.metal-24xl', 'm7a.24xlarge'] as const;
 export const PLAN_LADDER = [10, 20, 50, 100, 150, 200, 300, 400] as const;
 /** Bisection stops when the last pass and the first fail are this close. */
 export const PLAN_RESOLUTION = 10;
 /** A concurrency passes below this mean failure rate. */
 export const PLAN_MAX_FAILURE_RATE = 0.01;
+/** Hours in a month, as AWS bills a month (365 x 24 / 12). */
+export const HOURS_PER_MONTH = 730;
 
 export const COST_FORMULA =
-  'cost per 1,000 launches = $/hour x (p99 launch latency at the max concurrency, in hours) / max concurrency x 1000: the node is paid for while one batch of launches completes.';
+  'cost per 1,000 launches = $/hour x (p99 launch latency at that concurrency, in hours) / concurrency x 1000: the node is paid for while one batch of launches completes. Per month: $/hour x 730.';
 
 export interface PlanOptions {
   /** Containers the planner needs to launch at once (the "fits" column; also a ladder step). */
@@ -59,15 +69,48 @@ export interface PlanStep {
   readonly passed: boolean;
 }
 
+/** Where a family's price comes from: the machine model file's `price` block. */
+export interface PlanPrice {
+  readonly usdPerHour: number;
+  readonly usdPerMonth: number;
+  /** When the price was read (YYYY-MM or YYYY-MM-DD). */
+  readonly date: string;
+  readonly source: string;
+  /** True until someone checks it against the provider's price list (the source says "estimate"). */
+  readonly estimate: boolean;
+}
+
+/** The measurements at the concurrency the planner asked for. */
+export interface PlanAtRequested {
+  readonly concurrency: number;
+  readonly p50LatencyS: number;
+  readonly p99LatencyS: number;
+  readonly failureRate: number;
+  readonly passed: boolean;
+  /** $ per 1,000 launches in batches of `concurrency` (NaN when it does not pass). */
+  readonly costPer1000Usd: number;
+}
+
 export interface PlanRow {
   readonly machine: string;
+  /** Instruction set: container images must be built for it (arm64: Graviton). */
+  readonly arch: 'x86_64' | 'arm64';
   readonly usdPerHour: number;
+  readonly price: PlanPrice;
+  readonly atRequested: PlanAtRequested;
+  /** Smallest failing concurrency found (the cliff), or null when every step up to --max-concurrency passed. */
+  readonly firstFailing: number | null;
+  /** maxConcurrency - containers asked for: room before the cliff (negative: the family does not fit). */
+  readonly marginContainers: number;
+  /** maxConcurrency / containers asked for - 1. */
+  readonly marginRatio: number;
   /** Largest passing concurrency found; 0 when even the smallest step failed. */
   readonly maxConcurrency: number;
   /** True when every step passed, so the real limit is at or above maxConcurrency. */
   readonly atLeast: boolean;
   readonly p99LatencyS: number;
   readonly failureRate: number;
+  /** $ per 1,000 launches in batches of maxConcurrency. */
   readonly costPer1000Usd: number;
   /** maxConcurrency >= the containers asked for. */
   readonly fits: boolean;
@@ -129,10 +172,21 @@ export function planLadder(options: Pick<PlanOptions, 'containers' | 'maxConcurr
 /** Runs a scenario of the plan (the caller decides where: this thread, or a pool shared by every family). */
 export type PlanRunner = (scenario: ResolvedScenario) => Promise<ScenarioRun>;
 
-/** Searches one machine's largest passing concurrency. */
+/** The instruction set of a machine model, from its CPU model (Graviton and other Neoverse cores are arm64). */
+export function machineArch(cpuModel: string): 'x86_64' | 'arm64' {
+  return /graviton|neoverse|ampere|\barm/i.test(cpuModel) ? 'arm64' : 'x86_64';
+}
+
+/**
+ * Searches one machine's largest passing concurrency: the ladder until a
+ * step fails, then a bisection (bisect.ts) between the last pass and the
+ * first fail; the asked concurrency is measured whether or not the climb
+ * reached it.
+ */
 export async function planMachine(machine: string, options: PlanOptions, run: PlanRunner): Promise<PlanRow> {
   const { family } = parseMachineSpec(machine);
-  const usdPerHour = findMachineModel(family, options.catalog).priceUsdPerHour;
+  const model = findMachineModel(family, options.catalog);
+  const usdPerHour = model.priceUsdPerHour;
   const steps = new Map<number, PlanStep>();
   const evaluate = async (concurrency: number): Promise<PlanStep> => {
     const seen = steps.get(concurrency);
@@ -155,23 +209,32 @@ export async function planMachine(machine: string, options: PlanOptions, run: Pl
     }
   }
   if (firstFail !== undefined) {
-    let lo = lastPass;
-    let hi = firstFail;
-    while (hi - lo > PLAN_RESOLUTION && lo > 0) {
-      let mid = Math.round((lo + hi) / 2 / 5) * 5;
-      if (mid <= lo || mid >= hi) mid = Math.floor((lo + hi) / 2);
-      if ((await evaluate(mid)).passed) lo = mid;
-      else hi = mid;
-    }
-    lastPass = lo;
+    const found = await bisectOnset(lastPass, firstFail, async (count) => (await evaluate(count)).passed, PLAN_RESOLUTION);
+    lastPass = found.lastPass;
+    firstFail = found.firstFail;
   }
+  const requested = await evaluate(options.containers);
   const at = steps.get(lastPass);
   const p99LatencyS = at?.p99LatencyS ?? Number.NaN;
+  const estimate = /estimate/i.test(model.priceSource);
   return {
     machine,
+    arch: machineArch(model.cpuModel),
     usdPerHour,
+    price: { usdPerHour, usdPerMonth: usdPerHour * HOURS_PER_MONTH, date: model.priceDate, source: model.priceSource, estimate },
+    atRequested: {
+      concurrency: options.containers,
+      p50LatencyS: requested.p50LatencyS,
+      p99LatencyS: requested.p99LatencyS,
+      failureRate: requested.failureRate,
+      passed: requested.passed,
+      costPer1000Usd: requested.passed ? costPer1000Launches(usdPerHour, requested.p99LatencyS, options.containers) : Number.NaN,
+    },
     maxConcurrency: lastPass,
     atLeast: firstFail === undefined,
+    firstFailing: firstFail ?? null,
+    marginContainers: lastPass - options.containers,
+    marginRatio: lastPass / options.containers - 1,
     p99LatencyS,
     failureRate: at?.failureRate ?? Number.NaN,
     costPer1000Usd: costPer1000Launches(usdPerHour, p99LatencyS, lastPass),
@@ -185,26 +248,105 @@ export async function runPlan(options: PlanOptions, run: PlanRunner): Promise<Pl
   return rankPlan(await Promise.all(options.machines.map((machine) => planMachine(machine, options, run))));
 }
 
-/** Families that fit the asked concurrency first, cheapest first; then the rest, most concurrent first. */
+/** Families that fit the asked concurrency first, cheapest per 1,000 launches at it first; then the rest, most concurrent first. */
 export function rankPlan(rows: readonly PlanRow[]): PlanRow[] {
-  const cost = (r: PlanRow): number => (Number.isFinite(r.costPer1000Usd) ? r.costPer1000Usd : Number.POSITIVE_INFINITY);
+  const cost = (r: PlanRow): number => {
+    const value = r.fits && Number.isFinite(r.atRequested?.costPer1000Usd) ? r.atRequested.costPer1000Usd : r.costPer1000Usd;
+    return Number.isFinite(value) ? value : Number.POSITIVE_INFINITY;
+  };
   return [...rows].sort((a, b) => Number(b.fits) - Number(a.fits) || (a.fits ? cost(a) - cost(b) : 0) || b.maxConcurrency - a.maxConcurrency || cost(a) - cost(b) || (a.machine < b.machine ? -1 : a.machine > b.machine ? 1 : 0));
 }
 
-/** Ranked table: header and string rows (terminal and page). */
+function money(value: number, digits = 2): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '-';
+}
+
+/** Ranked table: header and string rows (terminal and page). Prices marked * are estimates until checked. */
 export function planTableRows(rows: readonly PlanRow[], containers: number): { header: string[]; rows: string[][] } {
   return {
-    header: ['rank', 'machine', 'max concurrency', `fits ${containers}`, 'p99 latency (s)', 'failed', '$/hour', '$ per 1,000 launches'],
+    header: ['rank', 'machine', 'arch', 'max concurrency', `fits ${containers}`, 'margin to the cliff', `p99 at ${containers} (s)`, `failed at ${containers}`, '$/hour', '$/month', `$ per 1,000 launches at ${containers}`],
     rows: rows.map((r, i) => [
       String(i + 1),
       r.machine,
-      r.maxConcurrency === 0 ? `< ${PLAN_LADDER[0]}` : `${r.atLeast ? '>= ' : ''}${r.maxConcurrency}`,
+      r.arch === 'arm64' ? 'arm64 (!)' : r.arch,
+      r.maxConcurrency === 0 ? `< ${r.firstFailing ?? PLAN_LADDER[0]}` : `${r.atLeast ? '>= ' : ''}${r.maxConcurrency}`,
       r.fits ? 'yes' : 'no',
-      Number.isFinite(r.p99LatencyS) ? formatSignificant(r.p99LatencyS) : '-',
-      Number.isFinite(r.failureRate) ? `${formatSignificant(r.failureRate * 100)}%` : '-',
-      r.usdPerHour.toFixed(3),
-      Number.isFinite(r.costPer1000Usd) ? r.costPer1000Usd.toFixed(4) : '-',
+      `${r.marginContainers >= 0 ? '+' : ''}${r.marginContainers}${r.atLeast ? ' or more' : ''} (${r.marginRatio >= 0 ? '+' : ''}${formatSignificant(r.marginRatio * 100)}%)`,
+      Number.isFinite(r.atRequested.p99LatencyS) ? formatSignificant(r.atRequested.p99LatencyS) : '-',
+      Number.isFinite(r.atRequested.failureRate) ? `${formatSignificant(r.atRequested.failureRate * 100)}%` : '-',
+      `${money(r.price.usdPerHour, 3)}${r.price.estimate ? '*' : ''}`,
+      `${money(r.price.usdPerMonth, 0)}${r.price.estimate ? '*' : ''}`,
+      money(r.atRequested.costPer1000Usd, 3),
     ]),
   };
 }
 
+/** plan.csv: the ranked rows as numbers (empty where there is none), units in the column names. */
+export function planCsvRows(rows: readonly PlanRow[]): { columns: string[]; rows: Record<string, string | number | boolean>[] } {
+  const columns = [
+    'rank', 'machine', 'arch', 'fits', 'requested_concurrency', 'max_concurrency', 'max_concurrency_at_least', 'first_failing_concurrency',
+    'margin_containers', 'margin_ratio', 'p50_latency_s_at_requested', 'p99_latency_s_at_requested', 'failure_rate_at_requested',
+    'p99_latency_s_at_max', 'usd_per_hour', 'usd_per_month', 'usd_per_1000_launches_at_requested', 'usd_per_1000_launches_at_max',
+    'price_date', 'price_is_estimate', 'price_source',
+  ];
+  return {
+    columns,
+    rows: rows.map((r, i) => ({
+      rank: i + 1,
+      machine: r.machine,
+      arch: r.arch,
+      fits: r.fits,
+      requested_concurrency: r.atRequested.concurrency,
+      max_concurrency: r.maxConcurrency,
+      max_concurrency_at_least: r.atLeast,
+      first_failing_concurrency: r.firstFailing ?? Number.NaN,
+      margin_containers: r.marginContainers,
+      margin_ratio: r.marginRatio,
+      p50_latency_s_at_requested: r.atRequested.p50LatencyS,
+      p99_latency_s_at_requested: r.atRequested.p99LatencyS,
+      failure_rate_at_requested: r.atRequested.failureRate,
+      p99_latency_s_at_max: r.p99LatencyS,
+      usd_per_hour: r.price.usdPerHour,
+      usd_per_month: r.price.usdPerMonth,
+      usd_per_1000_launches_at_requested: r.atRequested.costPer1000Usd,
+      usd_per_1000_launches_at_max: r.costPer1000Usd,
+      price_date: r.price.date,
+      price_is_estimate: r.price.estimate,
+      price_source: r.price.source,
+    })),
+  };
+}
+
+const JsonNumber = Type.Union([Type.Number(), Type.Null()]);
+
+/** plan.json and `locksim plan --json`. */
+export const PlanDocumentSchema = Type.Object(
+  {
+    ...OutputHeadSchema,
+    command: Type.String({ description: 'The command line that made the plan.' }),
+    options: Type.Record(Type.String(), Type.Unknown(), { description: 'What was asked: containers, layers, runtime, deadline, machines, seeds.' }),
+    costFormula: Type.String(),
+    ranked: Type.Array(
+      Type.Object(
+        {
+          machine: Type.String(),
+          arch: Type.Union([Type.Literal('x86_64'), Type.Literal('arm64')], { description: 'arm64 (Graviton) needs images built for arm64.' }),
+          usdPerHour: Type.Number(),
+          price: Type.Object({ usdPerHour: Type.Number(), usdPerMonth: Type.Number(), date: Type.String(), source: Type.String(), estimate: Type.Boolean({ description: 'True until checked against the provider.' }) }),
+          atRequested: Type.Object({ concurrency: Type.Integer(), p50LatencyS: JsonNumber, p99LatencyS: JsonNumber, failureRate: JsonNumber, passed: Type.Boolean(), costPer1000Usd: JsonNumber }),
+          maxConcurrency: Type.Integer({ description: 'Largest passing concurrency found (< 1% failed launches).' }),
+          atLeast: Type.Boolean({ description: 'Every step passed: the limit is at or above maxConcurrency.' }),
+          firstFailing: Type.Union([Type.Integer(), Type.Null()], { description: 'Smallest failing concurrency found: the cliff.' }),
+          marginContainers: Type.Integer(),
+          marginRatio: Type.Number(),
+          p99LatencyS: JsonNumber,
+          failureRate: JsonNumber,
+          costPer1000Usd: JsonNumber,
+          fits: Type.Boolean(),
+          steps: Type.Array(Type.Object({ concurrency: Type.Integer(), failureRate: JsonNumber, p50LatencyS: JsonNumber, p99LatencyS: JsonNumber, passed: Type.Boolean() })),
+        },
+      ),
+    ),
+  },
+  { description: '`locksim plan`: per family, the largest concurrency within the deadline and what it costs.' },
+);

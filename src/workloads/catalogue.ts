@@ -28,8 +28,8 @@ export function metricsMarkdown(): string {
     '',
   ];
   for (const { kind, metrics } of metricCatalogue()) {
-    lines.push(`## kind: ${kind}`, '', '| metric | unit | kind | description |', '|---|---|---|---|');
-    for (const m of metrics) lines.push(`| \`${m.name}\` | ${m.unit} | ${m.kind} | ${m.description.replaceAll('|', '\\|')} |`);
+    lines.push(`## kind: ${kind}`, '', '| metric | unit | kind | better | description |', '|---|---|---|---|---|');
+    for (const m of metrics) lines.push(`| \`${m.name}\` | ${m.unit} | ${m.kind} | ${m.better} | ${m.description.replaceAll('|', '\\|')} |`);
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;

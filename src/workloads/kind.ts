@@ -13,7 +13,7 @@
 import type { RunLimits } from '../engine/index.js';
 import type { MetricTable } from '../analysis/metric.js';
 import type { RunOutput } from '../analysis/summary.js';
-import type { ChartInput, ChartPlan, SeriesPoint } from '../charts/series.js';
+import type { ChartInput, ChartPlan, SeriesOnset, SeriesPoint } from '../charts/series.js';
 import type { ScenarioKind } from '../scenario/kind.js';
 import type { PointSpecBase, ResolvedModels } from '../scenario/types.js';
 import { ALL_HARDWARE, buildTopology, parseMachineSpec, type HardwareSwitches, type Topology } from '../topology/index.js';
@@ -71,8 +71,16 @@ export interface WorkloadKind<S extends PointSpecBase = PointSpecBase, R = unkno
   readonly headline: readonly HeadlineColumn[];
   readonly csvMetrics: readonly string[];
   charts(input: ChartInput): ChartPlan[];
-  /** One sentence about a series for the report's lead (points sorted by x). */
-  leadSentence(series: string, points: readonly SeriesPoint[]): string;
+  /** One sentence about a series for the report's lead (points sorted by x; its failure onset when one was bisected). */
+  leadSentence(series: string, points: readonly SeriesPoint[], onset?: SeriesOnset): string;
+  /**
+   * Where a series starts failing, for kinds that have failures: the metric
+   * and the threshold its mean over seeds must exceed, and a point's spec
+   * with the x coordinate changed (src/study/onset.ts bisects with it).
+   */
+  readonly onset?: { readonly metric: string; readonly threshold: number; at(spec: S, x: number): S };
+  /** For kinds whose results carry folded stacks: whether a stack's leaf (a time category) is time on a CPU, so the report splits on-CPU from off-CPU flame graphs. */
+  readonly onCpu?: (leaf: string) => boolean;
   /** What a result can lose when results.json would grow too large (runs the charts do not draw). */
   readonly thinResult?: { readonly what: string; thin(result: unknown): unknown };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateExpectations, formatValue, holds, rowsHold } from '../../src/check/expect.js';
+import { evaluateExpectations, formatValue, holds, marginOf, rowsHold } from '../../src/check/expect.js';
 import { loadScenarioText } from '../../src/pipeline.js';
 import { summaryOf } from './support.js';
 
@@ -37,6 +37,18 @@ const SUMMARY = summaryOf(SCENARIO, (c) => ({
 
 describe('evaluateExpectations', () => {
   const rows = evaluateExpectations(SCENARIO, SUMMARY);
+
+  it('gives the deciding comparison in numbers: observed, limit and margin', () => {
+    expect(rows[0]).toMatchObject({ observed: 0, limit: 0.05, margin: 0.05 });
+    expect(rows[1]).toMatchObject({ observed: 0.1, limit: 0.05 });
+    expect(rows[1].margin).toBeCloseTo(-0.05, 12);
+    // Against a paired point: the point with the least room decides (m7a at 20: 4 vs 4.5; at 100: 8 vs 9).
+    expect(rows[2]).toMatchObject({ observed: 4, limit: 4.5, margin: 0.5 });
+    // every-seed between [0, 0.5]: a seed at 0 sits on the lower bound.
+    expect(rows[5]).toMatchObject({ limit: [0, 0.5] });
+    expect(rows[5].margin).toBeCloseTo(0, 12);
+    expect(marginOf('==', 20199, 20200, 0)).toBe(-1);
+  });
 
   it('gives one row per expectation with expected and got in words', () => {
     expect(rows.map((r) => [r.expectation, r.expected, r.got, r.passed])).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, junitXml } from '../../src/check/junit.js';
+import { escapeXml, junitErrorXml, junitXml } from '../../src/check/junit.js';
 import type { CheckRow } from '../../src/check/expect.js';
 
 /**
@@ -53,10 +53,23 @@ describe('junitXml', () => {
     expect(xml).toContain('<testsuites name="locksim check" tests="3" failures="1" skipped="1" errors="0">');
     expect(xml).toContain('<testsuite name="s &amp; a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; ]]&gt; \uFFFD \uFFFD" file="scenarios/s.yaml" tests="3" failures="1" skipped="1" errors="0">');
     expect(xml).toContain('<testcase classname="s &amp; a &lt;b&gt;');
-    expect(xml).toContain('name="failureRate @ containers=60 &lt; 0.05" file="scenarios/s.yaml" line="12"/>');
+    expect(xml).toContain('name="failureRate @ containers=60 &lt; 0.05" file="scenarios/s.yaml" line="12" time="0"/>');
     expect(xml).toMatch(/<failure message="expected &lt; a &lt;b&gt; &amp; &quot;c&quot;.*, got 9 &amp; more" type="expectation">/);
     expect(xml).toMatch(/<skipped message="known gap \(does not hold\): the model&apos;s onset is late &lt;a/);
     expect(xml).toContain('<testsuite name="empty" tests="0" failures="0" skipped="0" errors="0">');
+  });
+
+  it('carries wall times and properties when given', () => {
+    const timed = junitXml([{ name: 'r3', file: 'scenarios/r3.yaml', rows: [], timeS: 1.23456, properties: [['seeds', '1,2,3'], ['model.machine.r5.metal', 'abc123']] }], 'locksim check', { timeS: 2 });
+    expect(timed).toContain('<testsuites name="locksim check" tests="0" failures="0" skipped="0" errors="0" time="2.000">');
+    expect(timed).toContain('<testsuite name="r3" file="scenarios/r3.yaml" tests="0" failures="0" skipped="0" errors="0" time="1.235">\n    <properties>\n      <property name="seeds" value="1,2,3"/>\n      <property name="model.machine.r5.metal" value="abc123"/>\n    </properties>');
+  });
+
+  it('writes bad input as one testcase with an error', () => {
+    const xml = junitErrorXml('typo.yaml:4:1: contaners: unknown field <x>', { file: 'typo.yaml', properties: [['locksim.version', '0.1.0']] });
+    expect(xml).toContain('<testsuites name="locksim check" tests="1" failures="0" skipped="0" errors="1" time="0.000">');
+    expect(xml).toContain('<testcase classname="input" name="scenario files load" file="typo.yaml" time="0">\n      <error message="typo.yaml:4:1: contaners: unknown field &lt;x&gt;" type="input">');
+    expect(xml).toContain('<property name="locksim.version" value="0.1.0"/>');
   });
 
   it('escapes the five XML characters', () => {

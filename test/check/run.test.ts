@@ -95,7 +95,9 @@ describe('locksim check (real runs of tiny scenarios)', () => {
     expect(passing.text).toMatch(/gap\s+mountOpsPerContainer @ every point == 6\s+== 6\s+6\s+ok/);
     expect(passing.text).toMatch(/p50LatencyS @ every point > 1000\s+> 1000\s+\S+\s+known gap/);
     expect(passing.text).toContain('4 hold, 0 failed, 1 known gap in 2 scenarios');
-    expect(readFileSync(junit, 'utf8')).toContain('<testsuites name="locksim check" tests="5" failures="0" skipped="1" errors="0">');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuites name="locksim check" tests="5" failures="0" skipped="1" errors="0" time="\d+\.\d{3}">/);
+    expect(xml).toMatch(/<testsuite name="ok" file="[^"]*ok\.yaml" tests="2" failures="0" skipped="0" errors="0" time="\d+\.\d{3}">\n {4}<properties>\n {6}<property name="seeds" value="1"\/>\n {6}<property name="locksim\.version" value="[^"]+"\/>\n {6}<property name="model\.machine\.m7a\.24xlarge" value="[0-9a-f]{16}"\/>/);
 
     const failing = folder({ 'bad.yaml': TINY('bad', 0.5, '  - {metric: mountOpsPerContainer, equals: 7}\n') });
     const result = await check(['check', failing, '--quiet']);
@@ -105,15 +107,15 @@ describe('locksim check (real runs of tiny scenarios)', () => {
     expect(lines.slice(2)).toEqual([expect.stringMatching(/^bad\s+mountOpsPerContainer @ every point == 7\s+== 7\s+6\s+FAIL$/), '2 hold, 1 failed in 1 scenario']);
   });
 
-  it('refuses bad input before running or writing anything', async () => {
+  it('refuses bad input before running or writing anything but the JUnit error', async () => {
     const dir = folder({ 'good.yaml': TINY('good', 0.5), 'typo.yaml': TINY('typo', 0.5).replace('containers: 2', 'contaners: 2') });
     const junit = join(dir, 'junit.xml');
     const error = await check(['check', dir, '--junit', junit, '--update-baseline']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).format()).toMatch(/typo\.yaml:4:1: contaners: unknown field `contaners`.*Did you mean `containers`\?$/);
-    expect(existsSync(junit)).toBe(false);
+    expect(readFileSync(junit, 'utf8')).toMatch(/errors="1"[\s\S]*<error message="[^"]*typo\.yaml:4:1: contaners: unknown field `contaners`/);
     expect(existsSync(join(dir, 'baselines'))).toBe(false);
-    expect(readdirSync(dir).sort()).toEqual(['good.yaml', 'typo.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['good.yaml', 'junit.xml', 'typo.yaml']);
   });
 
   it('reads the baseline tolerance as a percentage or a fraction', () => {

@@ -25,6 +25,7 @@ describe('the CLI process', () => {
     ['an unknown command', ['frobnicate'], /^locksim: (Did you mean|Unknown)/],
     ['an unknown flag', ['run', TINY_LAUNCH, '--frobnicate'], /^locksim: Unknown argument: frobnicate/],
     ['a --set path that does not exist', ['run', TINY_LAUNCH, '--set', 'containerz=3'], /^locksim: --set: containerz: unknown field path/],
+    ['misspelt flags, with a did-you-mean each', ['run', TINY_LAUNCH, '--sedd', '3', '--josn'], /^locksim: Unknown arguments: sedd, josn\. Did you mean --seed for sedd, --json for josn\?$/],
   ])('exits 2 on %s with a one-line message', async (_name, args, message) => {
     const result = await locksim(args);
     expect(result.status).toBe(2);
@@ -34,6 +35,11 @@ describe('the CLI process', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.concurrent('prints a shell completion script', async () => {
+    const result = await locksim(['completion']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('locksim --get-yargs-completions');
+  });
 });
 
 /** The handler must throw an InputError; its one-line form must match. */
@@ -72,7 +78,10 @@ describe('handlers raise InputError before simulating', () => {
   it('a bad job count', () => expectInputError(run({ jobs: 0 }), /^--jobs: invalid job count/));
   it('an unknown machine to compare', () => expectInputError(() => checkMachineNames(['r5.metal', 'r9.metal'], '--machines'), /^--machines: unknown machine family `r9.metal`/));
   it('a report directory without results', () => expectInputError(() => executeReport(root, {}, recordingContext()), /resolved\.json/));
-  it('an unknown runtime to plan', () => expectInputError(() => executePlan(plan({ runtime: 'podman' }), recordingContext()), /^--runtime: unknown runtime "podman"/));
+  it('an unknown runtime to plan', () => expectInputError(() => executePlan(plan({ runtime: 'podman' }), recordingContext()), /^--runtime: unknown runtime model `podman`/));
+  it('a misspelt runtime, with a did-you-mean', () => expectInputError(() => executePlan(plan({ runtime: 'containerd-idmp' }), recordingContext()), /Did you mean `containerd-idmap`\?$/));
+  it('a misspelt kernel, with a did-you-mean', () => expectInputError(() => executePlan(plan({ kernel: 'linux-6.21' }), recordingContext()), /^--kernel: unknown kernel model `linux-6\.21`.*Did you mean `linux-6\.12`\?$/));
+  it('a bare number as the deadline suggests seconds', () => expectInputError(() => executePlan(plan({ deadline: '30' }), recordingContext()), /^--deadline: a bare number has no unit .*Write the unit, e\.g\. "30 s"\.$/));
   it('a bad plan deadline', () => expectInputError(() => executePlan(plan({ deadline: 'soon' }), recordingContext()), /^--deadline/));
   it('a zero plan deadline', () => expectInputError(() => executePlan(plan({ deadline: '0 s' }), recordingContext()), /^--deadline: invalid --deadline/));
   it('an unknown family to plan', () => expectInputError(() => executePlan(plan({ machines: 'r5.metal,x1.metal' }), recordingContext()), /^--machines: unknown machine family `x1.metal`/));
@@ -81,4 +90,13 @@ describe('handlers raise InputError before simulating', () => {
 
 it('--help documents the exit codes', () => {
   expect(EXIT_CODES_EPILOGUE).toBe('Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 130 interrupted (finished runs kept in the checkpoint).');
+});
+
+describe('the CLI around the commands', () => {
+  it('suggests the closest flag for each unknown one', async () => {
+    const { unknownFlagHint } = await import('../../src/cli/flag-hints.js');
+    expect(unknownFlagHint('Unknown argument: contaners', ['containers', 'layers'])).toBe('. Did you mean --containers for contaners?');
+    expect(unknownFlagHint('Unknown argument: zzz', ['containers'])).toBe('');
+    expect(unknownFlagHint('Missing required argument: scenario', ['containers'])).toBe('');
+  });
 });

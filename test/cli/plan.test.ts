@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan } from '../../src/cli/commands/plan.js';
-import { costPer1000Launches, planLadder, planScenario, rankPlan, type PlanOptions, type PlanRow } from '../../src/study/plan.js';
+import { costPer1000Launches, planLadder, planMachine, planScenario, rankPlan, type PlanOptions, type PlanRow } from '../../src/study/plan.js';
 import type { LaunchPointSpec } from '../../src/workloads/launch/index.js';
 import { recordingContext } from './support.js';
 
@@ -35,7 +35,10 @@ describe('plan arithmetic', () => {
 
   it('ranks families that fit first, cheapest first, then the most concurrent', () => {
     const row = (machine: string, maxConcurrency: number, costPer1000Usd: number): PlanRow => ({
-      machine, usdPerHour: 1, maxConcurrency, atLeast: false, p99LatencyS: 1, failureRate: 0, costPer1000Usd, fits: maxConcurrency >= 100, steps: [],
+      machine, arch: 'x86_64', usdPerHour: 1, price: { usdPerHour: 1, usdPerMonth: 730, date: '2025-06', source: 'estimate', estimate: true },
+      atRequested: { concurrency: 100, p50LatencyS: 1, p99LatencyS: 1, failureRate: 0, passed: maxConcurrency >= 100, costPer1000Usd },
+      firstFailing: maxConcurrency + 10, marginContainers: maxConcurrency - 100, marginRatio: maxConcurrency / 100 - 1,
+      maxConcurrency, atLeast: false, p99LatencyS: 1, failureRate: 0, costPer1000Usd, fits: maxConcurrency >= 100, steps: [],
     });
     const ranked = rankPlan([row('a', 50, 0.01), row('b', 200, 0.3), row('c', 150, 0.2), row('d', 80, 0.5), row('e', 0, Number.NaN)]);
     expect(ranked.map((r) => r.machine)).toEqual(['c', 'b', 'd', 'a', 'e']);
@@ -51,17 +54,52 @@ describe('locksim plan on a tiny search', () => {
   });
   afterAll(async () => rm(out, { recursive: true, force: true }));
 
-  it('prints the ranked table and the cost formula', () => {
+  it('prints the ranked table, the recommendation with its margin and the cost formula', () => {
     const text = context.stdout.join('\n');
-    expect(text).toMatch(/rank\s+machine\s+max concurrency\s+fits 10/);
-    expect(text).toMatch(/1\s+m7a\.24xlarge\s+>= 20\s+yes/);
+    expect(text).toMatch(/rank\s+machine\s+arch\s+max concurrency\s+fits 10\s+margin to the cliff/);
+    expect(text).toMatch(/1\s+m7a\.24xlarge\s+x86_64\s+>= 20\s+yes\s+\+10 or more \(\+100%\)/);
+    expect(text).toMatch(/Recommended: m7a\.24xlarge\. It launches 10 at once/);
     expect(text).toContain('cost per 1,000 launches = $/hour x');
+    expect(text).toContain('* price is an estimate until checked.');
   });
 
   it('writes the plan, its chart and the page', async () => {
     expect((await readdir(out)).sort()).toEqual(['index.html', 'plan.csv', 'plan.json', 'plan.png', 'plan.svg', 'plan.vl.json']);
     const plan = JSON.parse(await readFile(join(out, 'plan.json'), 'utf8'));
+    expect(plan.schemaVersion).toBe(1);
     expect(plan.ranked[0].steps.map((s: { concurrency: number }) => s.concurrency)).toEqual([10, 20]);
     expect(plan.ranked[0].costPer1000Usd).toBeCloseTo(costPer1000Launches(plan.ranked[0].usdPerHour, plan.ranked[0].p99LatencyS, 20), 12);
+    expect(plan.ranked[0].atRequested).toMatchObject({ concurrency: 10, passed: true });
+    expect(plan.ranked[0].price.usdPerMonth).toBeCloseTo(plan.ranked[0].usdPerHour * 730, 9);
+  });
+
+  it('writes plan.csv as numbers with units in the column names', async () => {
+    const [header, first] = (await readFile(join(out, 'plan.csv'), 'utf8')).trim().split('\r\n').map((line) => line.split(','));
+    const row = Object.fromEntries(header.map((h, i) => [h, first[i]]));
+    expect(row).toMatchObject({ rank: '1', machine: 'm7a.24xlarge', arch: 'x86_64', fits: 'true', requested_concurrency: '10', max_concurrency: '20', max_concurrency_at_least: 'true', first_failing_concurrency: '' });
+    for (const column of ['usd_per_hour', 'usd_per_month', 'p99_latency_s_at_requested', 'failure_rate_at_requested', 'margin_ratio']) expect(Number.isFinite(Number(row[column])), column).toBe(true);
+  });
+});
+
+describe('the plan search', () => {
+  it('bisects between the last pass and the first fail, and measures the asked concurrency', async () => {
+    const tried: number[] = [];
+    // A fake runner: failures start at 237 containers.
+    const run = async (scenario: ReturnType<typeof planScenario>) => {
+      const containers = (scenario.points[0].spec as LaunchPointSpec).containers;
+      tried.push(containers);
+      const failureRate = containers >= 237 ? 0.5 : 0;
+      const estimate = (mean: number) => ({ mean, ci95: 0, perSeed: [mean] });
+      return { scenario, points: [], summary: { scenario: scenario.name, seeds: ['1'], points: [{ index: 0, coordinates: {}, machine: 'm7g.metal', metrics: { failureRate: estimate(failureRate), p50LatencyS: estimate(1), p99LatencyS: estimate(containers / 100) } }] } };
+    };
+    const row = await planMachine('m7g.metal', { ...options, machines: ['m7g.metal'], containers: 250, seeds: 1 }, run);
+    expect(row.arch).toBe('arm64');
+    expect(row.maxConcurrency).toBeGreaterThanOrEqual(227);
+    expect(row.maxConcurrency).toBeLessThan(237);
+    expect(row.firstFailing! - row.maxConcurrency).toBeLessThanOrEqual(10);
+    expect(row.atRequested).toMatchObject({ concurrency: 250, failureRate: 0.5, passed: false });
+    expect(row.marginContainers).toBe(row.maxConcurrency - 250);
+    expect(row.fits).toBe(false);
+    expect(new Set(tried).size).toBe(tried.length);
   });
 });

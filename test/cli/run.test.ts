@@ -13,9 +13,12 @@ const LAUNCH_FILES = [
   'results.json',
   'summary.json',
   'summary.csv',
+  'runs.csv',
   ...['latency', 'failures', 'time-breakdown', 'handoffs', 'mount-table'].flatMap((c) => [`${c}.vl.json`, `${c}.csv`, `${c}.svg`, `${c}.png`]),
-  'flamegraph-r5.metal.folded',
-  'flamegraph-m7a.24xlarge.folded',
+  'flamegraph-r5.metal.on-cpu.folded',
+  'flamegraph-r5.metal.off-cpu.folded',
+  'flamegraph-m7a.24xlarge.on-cpu.folded',
+  'flamegraph-m7a.24xlarge.off-cpu.folded',
   'index.html',
 ].sort();
 

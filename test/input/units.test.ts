@@ -65,7 +65,15 @@ describe('CPU lists', () => {
 describe('did you mean', () => {
   it('finds near misses only', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('josn', 'json')).toBe(1);
     expect(closestMatch('coresPerSockett', ['sockets', 'coresPerSocket'])).toBe('coresPerSocket');
     expect(closestMatch('zzzz', ['sockets', 'coresPerSocket'])).toBeUndefined();
+  });
+});
+
+describe('a bare number', () => {
+  it('is told the unit it most likely meant', () => {
+    expect(errorOf(() => parseDurationNs('30', {}, { bareNumberUnit: 's' })).format()).toContain('Write the unit, e.g. "30 s".');
+    expect(errorOf(() => parseDurationNs(30)).format()).toContain('Write the unit, e.g. "30 ns".');
   });
 });

@@ -48,7 +48,7 @@ describe('model files', () => {
   it('the emitted JSON Schemas are current', () => {
     for (const [kind, schema] of Object.entries(MODEL_FILE_SCHEMAS)) {
       const emitted = readFileSync(join(REPO_ROOT, 'schemas', `${kind}.schema.json`), 'utf8');
-      expect(emitted, 'run `npx tsx src/workloads/schemas.ts`').toBe(jsonSchemaFor(kind, schema));
+      expect(emitted, 'run `npx tsx src/schemas.ts`').toBe(jsonSchemaFor(kind, schema));
     }
   });
 

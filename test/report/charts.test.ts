@@ -4,7 +4,7 @@ import { ablationSpec } from '../../src/charts/ablation.js';
 import { failureCurveSpec } from '../../src/charts/failure-curve.js';
 import { handoffsSpec } from '../../src/charts/handoffs.js';
 import { latencyCurveSpec } from '../../src/charts/latency-curve.js';
-import { machineColorScale, machineDomain } from '../../src/charts/theme.js';
+import { machineColorScale, seriesColours, machineDomain } from '../../src/charts/theme.js';
 import { mountTableSpec } from '../../src/charts/mount-table.js';
 import { pauseBenchSpec } from '../../src/charts/pause-bench.js';
 import { renderChart } from '../../src/report/render.js';
@@ -48,10 +48,10 @@ describe('chart specs', () => {
   });
 
   it('does not keep references to the caller\'s rows', () => {
-    const rows = [{ machine: 'a', containers: 1, p50: 1, p90: 2, p99: 3 }];
+    const rows = [{ machine: 'a', containers: 1, p50LatencyS: 1, p90LatencyS: 2, p99LatencyS: 3 }];
     const spec = latencyCurveSpec(rows);
-    rows[0].p50 = 99;
-    expect((spec as { data: { values: unknown[] } }).data.values).toEqual([{ machine: 'a', containers: 1, p50: 1, p90: 2, p99: 3 }]);
+    rows[0].p50LatencyS = 99;
+    expect((spec as { data: { values: unknown[] } }).data.values).toEqual([{ machine: 'a', containers: 1, p50LatencyS: 1, p90LatencyS: 2, p99LatencyS: 3 }]);
   });
 
   it('gives each machine the same colour in every chart, whatever the row order', () => {
@@ -59,7 +59,14 @@ describe('chart specs', () => {
     const fromHandoffs = machineDomain(handoffRows, fromLatency);
     expect(fromLatency).toEqual(['m7a.24xlarge', 'm7i.metal-24xl', 'r5.metal']);
     expect(fromHandoffs).toEqual(fromLatency);
-    expect(machineColorScale(fromLatency).range).toEqual(['#4c78a8', '#f58518', '#54a24b']);
+    // Each family its own colour: m7a green, m7i orange, r5 blue, whatever the order.
+    expect(machineColorScale(fromLatency).range).toEqual(['#54a24b', '#f58518', '#4c78a8']);
+    expect(machineColorScale(['r5.metal']).range).toEqual(['#4c78a8']);
+  });
+
+  it('keeps a family’s colour across reports, and gives a second series of a family a colour no family claims', () => {
+    expect(seriesColours(['m7a.24xlarge', 'r5.metal, docker-shifted', 'r5.metal, containerd-idmap', 'x9.metal'])).toEqual(['#54a24b', '#4c78a8', '#eeca3b', '#ff9da6']);
+    expect(seriesColours(['m7i.metal-24xl+ht-off', 'm7i.metal-24xl'])).toEqual(['#f58518', '#eeca3b']);
   });
 
   it('a given machine list fixes legend order, and machines it forgot are appended', () => {
@@ -71,8 +78,16 @@ describe('chart specs', () => {
     expect(spec.encoding.color.scale.domain).toEqual(['spinning on mount_lock', 'spinning on namespace_sem', 'critical sections', 'other work']);
   });
 
-  it('latency curve without a deadline has no rule layer', () => {
+  it('latency curve without a deadline has no rule layer: the band, its two edges and the median', () => {
     const spec = latencyCurveSpec(latencyRows, { deadlineS: null }) as { layer: unknown[] };
-    expect(spec.layer).toHaveLength(2);
+    expect(spec.layer).toHaveLength(4);
+  });
+
+  it('latency curve marks the simulated horizon only where a point reaches it', () => {
+    const none = latencyCurveSpec(latencyRows, { deadlineS: null, horizonS: 90 }) as { layer: unknown[] };
+    expect(none.layer).toHaveLength(4);
+    const reached = latencyCurveSpec(latencyRows.map((row, i) => ({ ...row, atHorizon: i === 0 })), { deadlineS: null, horizonS: 90 }) as { layer: { mark: { type: string; shape?: string } }[] };
+    expect(reached.layer.map((l) => l.mark.shape ?? l.mark.type)).toEqual(['area', 'line', 'line', 'line', 'rule', 'text', 'triangle-up']);
+    expect(JSON.stringify(reached)).toContain('end of the simulated horizon (90 s)');
   });
 });

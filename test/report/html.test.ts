@@ -12,6 +12,22 @@ describe('renderReportHtml', () => {
     ]),
   );
 
+  it('puts planning sections before the headline numbers and caveats after the charts, escaped', () => {
+    const page = renderReportHtml({
+      ...samplePage([{ title: 'Latency', caption: 'c', svg: SVG, specFile: 'latency.vl.json' }]),
+      sections: [
+        { id: 'planning', title: 'Planning', paragraphs: ['Recommended: <m7a>.'], tables: [{ columns: ['family', '$/hour'], rows: [['m7a', '5.564*']] }] },
+        { id: 'caveats', title: 'Calibration caveats', position: 'after-charts', list: ['ml_section & friends'] },
+      ],
+    });
+    const at = (text: string): number => page.indexOf(text);
+    expect(at('<section id="planning">')).toBeGreaterThan(0);
+    expect(at('<section id="planning">')).toBeLessThan(at('<section id="headline">'));
+    expect(at('<section id="charts">')).toBeLessThan(at('<section id="caveats">'));
+    expect(page).toContain('<p>Recommended: &lt;m7a&gt;.</p>');
+    expect(page).toContain('<li>ml_section &amp; friends</li>');
+  });
+
   it('contains no <script> element at all, even from hostile input', () => {
     expect(html).not.toMatch(/<script/i);
     // No element carries an event handler (the escaped text `&lt;img … onerror=…&gt;` is harmless text).

@@ -14,7 +14,7 @@ const CONCURRENCY = [1, 20, 50, 100, 200];
 export const latencyRows: LatencyCurveRow[] = MACHINES.flatMap((machine, m) =>
   CONCURRENCY.map((containers) => {
     const p50 = 2 + containers * (0.04 + 0.05 * m);
-    return { machine, containers, p50, p90: p50 * 1.3, p99: p50 * 1.7 };
+    return { machine, containers, p50LatencyS: p50, p90LatencyS: p50 * 1.3, p99LatencyS: p50 * 1.7 };
   }),
 );
 
@@ -42,7 +42,7 @@ export const handoffRows: HandoffsRow[] = [
 ];
 
 export const mountTableRows: MountTableRow[] = MACHINES.flatMap((machine, m) =>
-  [0, 1, 2, 3, 4, 5].map((timeS) => ({ machine, timeS, mounts: 30 + Math.round(timeS * (400 - 100 * m)) })),
+  ['all namespaces', 'host'].flatMap((namespace, n) => [0, 1, 2, 3, 4, 5].map((timeS) => ({ machine, namespace, timeS, mounts: 30 + Math.round(timeS * (400 - 100 * m) / (1 + 9 * n)) }))),
 );
 
 export const ablationRows: AblationRow[] = MACHINES.flatMap((machine, m) => [

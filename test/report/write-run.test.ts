@@ -27,12 +27,16 @@ describe('writeRunReport', () => {
     expect(files[0]).toBe(join(dir, 'resolved.json'));
     expect(files[1]).toBe(join(dir, 'results.json'));
     expect(files[files.length - 1]).toBe(join(dir, 'index.html'));
-    expect(files).toContain(join(dir, 'flamegraph-r5.metal.folded'));
+    expect(files).toContain(join(dir, 'flamegraph-r5.metal.on-cpu.folded'));
+    expect(files).toContain(join(dir, 'flamegraph-r5.metal.off-cpu.folded'));
+    expect(files).toContain(join(dir, 'runs.csv'));
     expect(new Set(files).size).toBe(files.length);
   });
 
-  it('writes the summary the run computed', async () => {
-    expect(JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'))).toEqual(roundTrip(run.summary));
+  it('writes the summary the run computed, with its head and metric catalogue', async () => {
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ schemaVersion: 1, kind: 'launch', ...roundTrip(run.summary) });
+    expect(summary.metrics.find((m: { name: string }) => m.name === 'p99LatencyS')).toMatchObject({ unit: 's', better: 'lower' });
   });
 
   it('re-renders byte for byte from the stored documents', async () => {
@@ -43,12 +47,17 @@ describe('writeRunReport', () => {
     after.forEach((bytes, i) => expect(bytes.equals(before[i]), files[i]).toBe(true));
   });
 
-  it('merges the runs\' folded stacks per machine, in simulated ns', async () => {
+  it('merges the runs\' folded stacks per machine, in simulated ns, on-CPU and off-CPU apart', async () => {
     const expected = run.points.flatMap((p) => p.runs).reduce((sum, r) => sum + (r.kind === 'launch' ? launchResult(r).folded.reduce((s, f) => s + f.weight, 0) : 0), 0);
-    const text = await readFile(join(dir, 'flamegraph-r5.metal.folded'), 'utf8');
-    const total = text.trimEnd().split('\n').reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-    expect(Math.abs(total - expected) / expected).toBeLessThan(1e-6);
-    expect(text).toMatch(/^container launch;/);
+    const weigh = (text: string): number => text.trimEnd().split('\n').reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    const on = await readFile(join(dir, 'flamegraph-r5.metal.on-cpu.folded'), 'utf8');
+    const off = await readFile(join(dir, 'flamegraph-r5.metal.off-cpu.folded'), 'utf8');
+    expect(Math.abs(weigh(on) + weigh(off) - expected) / expected).toBeLessThan(1e-6);
+    expect(on).toMatch(/^container launch;/);
+    // Leaves say where the time went: spinning and critical sections are on a CPU, sleeping is not.
+    const leaves = (text: string): string[] => text.trimEnd().split('\n').map((line) => line.slice(0, line.lastIndexOf(' ')).split(';').at(-1)!);
+    expect(leaves(on).some((leaf) => leaf.startsWith('sleep:'))).toBe(false);
+    expect(leaves(off).every((leaf) => !leaf.startsWith('spin:') && !leaf.startsWith('cs:'))).toBe(true);
   });
 });
 

@@ -30,7 +30,7 @@ const CASES: Record<string, [number | undefined, string | undefined, RegExp]> = 
   'bad-unit.yaml': [6, 'deadlines.launch', /unknown unit "fortnights"/],
   'length-for-time.yaml': [5, 'horizon', /"m" is a unit of length, not of duration/],
   'size-for-time.yaml': [5, 'sampleEvery', /"MiB" is a unit of size, not of duration/],
-  'bare-number-time.yaml': [5, 'deadlines.launch', /a bare number has no unit/],
+  'bare-number-time.yaml': [5, 'deadlines.launch', /a bare number has no unit.*e\.g\. "30 s"/],
   'zero-containers.yaml': [3, 'containers', /value too small/],
   'negative-layers.yaml': [4, 'layers', /value too small.*found -5/],
   'negative-duration.yaml': [5, 'arrival.over', /cannot be negative/],

@@ -9,7 +9,7 @@ describe('scenario schema', () => {
   it('is registered for emission and the emitted file is up to date', () => {
     expect(INPUT_KINDS.scenario).toBe(ScenarioFileSchema);
     const emitted = readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'scenario.schema.json'), 'utf8');
-    expect(emitted, 'run `npx tsx src/workloads/schemas.ts`').toBe(jsonSchemaFor('scenario', ScenarioFileSchema));
+    expect(emitted, 'run `npx tsx src/schemas.ts`').toBe(jsonSchemaFor('scenario', ScenarioFileSchema));
   });
 
   it('describes every field and closes every object', () => {

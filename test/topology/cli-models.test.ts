@@ -48,3 +48,23 @@ describe('locksim models', () => {
     expect(text).toContain('0/24 1/25');
   });
 });
+
+describe('locksim models fit', () => {
+  const file = 'data/c2c/Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz.csv';
+
+  it('fits one socket of a measured matrix and prints the machine file line', async () => {
+    const text = await run(['models', 'fit', file, '--cpus', '0-31']);
+    expect(text).toMatch(/32 CPUs, 496 measured pairs/);
+    expect(text).toMatch(/^ {2}sameDomain: \{ base: [\d.]+ ns, offsetMax: [\d.]+ ns, basis: measured, source: "additive fit of .* CPUs 0-31: c = /m);
+  });
+
+  it('prints JSON with the output head', async () => {
+    const fit = JSON.parse(await run(['models', 'fit', file, '--cpus', '0-7', '--json']));
+    expect(fit).toMatchObject({ schemaVersion: 1, file, cpus: [0, 1, 2, 3, 4, 5, 6, 7], pairs: 28 });
+    expect(fit.offsetsNs).toHaveLength(8);
+  });
+
+  it('refuses CPUs the matrix does not have', async () => {
+    await expect(run(['models', 'fit', file, '--cpus', '0-500'])).rejects.toThrow(/CPU not in the matrix/);
+  });
+});

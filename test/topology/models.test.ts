@@ -120,7 +120,7 @@ describe('model files', () => {
   it('each file starts with the yaml-language-server schema line, and the emitted schema is up to date', () => {
     for (const model of models) expect(readFileSync(model.file, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/machine.schema.json');
     const emitted = readFileSync(join(REPO_ROOT, 'schemas', 'machine.schema.json'), 'utf8');
-    expect(emitted, 'run `npx tsx src/workloads/schemas.ts`').toBe(jsonSchemaFor('machine', MachineFileSchema));
+    expect(emitted, 'run `npx tsx src/schemas.ts`').toBe(jsonSchemaFor('machine', MachineFileSchema));
   });
 });
 

@@ -6,11 +6,12 @@
  */
 import type { Argv } from 'yargs';
 import { writeFileAtomic } from '../../report/atomic.js';
-import { InputError } from '../../input/errors.js';
+import { InputError, isInputError } from '../../input/errors.js';
+import { locksimVersion, outputHead } from '../../input/package-info.js';
 import { runCount, startScenarios } from '../../pipeline.js';
 import { createExecutor } from '../../sweep/executor.js';
 import { DEFAULT_BASELINE_TOLERANCE } from '../../check/baseline.js';
-import { junitXml } from '../../check/junit.js';
+import { junitErrorXml, junitXml } from '../../check/junit.js';
 import { checkSummaryLine, checkTable, diffTable, findScenarioFiles, junitSuites, loadScenarios, reportHolds, runChecks } from '../../check/run.js';
 import { formatTable } from '../../report/table.js';
 import { createProgress } from '../progress.js';
@@ -49,25 +50,43 @@ export function registerCheck(cli: Argv, context: CommandContext): Argv {
       const tolerance = parseTolerance(argv['baseline-tolerance']);
       const paths = (argv.paths ?? ['scenarios']).map(String);
       // Everything is loaded and checked before anything runs or is written.
-      const scenarios = loadScenarios(findScenarioFiles(paths), argv.seeds === undefined ? {} : { seeds: argv.seeds });
+      let scenarios;
+      try {
+        scenarios = loadScenarios(findScenarioFiles(paths), argv.seeds === undefined ? {} : { seeds: argv.seeds });
+      } catch (error) {
+        // A CI reporter step after a failed check still finds a file: the error as one testcase.
+        if (argv.junit !== undefined && isInputError(error)) {
+          await writeFileAtomic(argv.junit, junitErrorXml(error.format(), { file: error.detail.file, properties: [['locksim.version', locksimVersion()]] }));
+        }
+        throw error;
+      }
+      const startedMs = performance.now();
+      const finishedS = new Map<string, number>();
       // The bar counts every run that might happen; scenarios skipped for having nothing to check just end it early.
       const totalRuns = runCount(scenarios);
-      const progress = createProgress({ total: totalRuns, label: 'checking', enabled: context.isTty && !argv.quiet && !argv.json });
+      const progress = createProgress({ total: totalRuns, label: 'checking', enabled: context.isTty && !argv.quiet });
       const executor = createExecutor(argv.jobs, totalRuns);
       let report;
       try {
         report = await runChecks(scenarios, () => Promise.reject(new Error('checks run through onPlanned')), {
           updateBaseline: argv['update-baseline'],
           baselineTolerance: tolerance,
-          onPlanned: (planned) => startScenarios(planned, { executor, onProgress: () => progress.tick() }),
+          onPlanned: (planned) => {
+            const lookup = startScenarios(planned, { executor, onProgress: () => progress.tick() });
+            for (const scenario of planned) lookup(scenario).then(() => finishedS.set(scenario.file, (performance.now() - startedMs) / 1000), () => undefined);
+            return lookup;
+          },
         });
       } finally {
         progress.stop();
         await executor.close();
       }
-      if (argv.junit !== undefined) await writeFileAtomic(argv.junit, junitXml(junitSuites(report)));
+      if (argv.junit !== undefined) {
+        const suites = junitSuites(report, { scenarios: new Map(scenarios.map((s) => [s.file, s])), timesS: finishedS, version: locksimVersion() });
+        await writeFileAtomic(argv.junit, junitXml(suites, 'locksim check', { timeS: (performance.now() - startedMs) / 1000 }));
+      }
       if (argv.json) {
-        context.out(JSON.stringify(report, null, 2));
+        context.out(JSON.stringify({ ...outputHead(), ...report }, null, 2));
       } else {
         const table = checkTable(report, { quiet: argv.quiet });
         if (table.rows.length > 0) context.out(formatTable(table.header, table.rows));

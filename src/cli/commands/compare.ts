@@ -66,6 +66,7 @@ export function registerCompare(cli: Argv, context: CommandContext): Argv {
           json: argv.json,
           jobs: argv.jobs,
           outSuffix: '-compare',
+          onset: argv.onset,
           command: commandLine(canonicalArgs('compare', argv.scenario, argv, ['--machines', machines.join(',')])),
         },
         context,

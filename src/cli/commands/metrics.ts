@@ -1,10 +1,11 @@
 /**
  * `locksim metrics`: every metric of every workload kind, with its unit,
- * kind and description (the catalogue docs/metrics.md is generated from).
+ * kind, better direction and description (the catalogue docs/metrics.md is generated from).
  */
 import type { Argv } from 'yargs';
 import { metricCatalogue } from '../../workloads/catalogue.js';
 import { formatTable } from '../../report/table.js';
+import { outputHead } from '../../input/package-info.js';
 import type { CommandContext } from '../context.js';
 
 export function registerMetrics(cli: Argv, context: CommandContext): Argv {
@@ -19,12 +20,12 @@ export function registerMetrics(cli: Argv, context: CommandContext): Argv {
     (argv) => {
       const catalogue = metricCatalogue().filter((entry) => argv.kind === undefined || entry.kind === argv.kind);
       if (argv.json) {
-        context.out(JSON.stringify(catalogue, null, 2));
+        context.out(JSON.stringify({ ...outputHead(), kinds: catalogue }, null, 2));
         return;
       }
       for (const { kind, metrics } of catalogue) {
         context.out(`kind: ${kind}`);
-        context.out(formatTable(['metric', 'unit', 'kind', 'description'], metrics.map((m) => [m.name, m.unit, m.kind, m.description])));
+        context.out(formatTable(['metric', 'unit', 'kind', 'better', 'description'], metrics.map((m) => [m.name, m.unit, m.kind, m.better, m.description])));
         context.out('');
       }
     },

@@ -2,9 +2,12 @@ import type { Argv } from 'yargs';
 import { join, resolve } from 'node:path';
 import { formatTable } from '../../report/table.js';
 import type { CommandContext } from '../context.js';
-import { formatCpuList } from '../../input/cpulist.js';
+import { formatCpuList, parseCpuList } from '../../input/cpulist.js';
+import { InputError } from '../../input/errors.js';
+import { outputHead } from '../../input/package-info.js';
+import { fitMeshModel } from '../../study/mesh-fit.js';
 import { formatDurationNs } from '../../input/units.js';
-import { findMachineModel, listMachineModels, parseMachineSpec, resolveMachine } from '../../topology/index.js';
+import { findMachineModel, importC2cMatrix, listMachineModels, parseMachineSpec, resolveMachine } from '../../topology/index.js';
 import { DEFAULT_MODELS_ROOT, ModelCatalog } from '../../input/catalog.js';
 import type { MachineModel, MachineParameter } from '../../topology/index.js';
 import type { Topology } from '../../topology/index.js';
@@ -52,6 +55,39 @@ export function registerModels(cli: Argv, context: CommandContext): Argv {
           await writeFileAtomic(`${stem}.svg`, rendered.svg);
           await writeFileAtomic(`${stem}.png`, rendered.png);
           context.out(`\nwrote ${stem}.vl.json, .svg, .png`);
+        },
+      )
+      .command(
+        'fit <file>',
+        'Fit the additive mesh model (c + a_i + a_j) to a core-to-core latency CSV, for a machine file\'s `latency.sameDomain`',
+        (yy) =>
+          yy
+            .positional('file', { type: 'string', demandOption: true, describe: 'a core-to-core-latency CSV (nviennot/core-to-core-latency --csv)' })
+            .option('cpus', { type: 'string', describe: 'the CPUs of one mesh (one socket), as a CPU list: 0-23 (default: every CPU of the file)' })
+            .option('json', { type: 'boolean', default: false, describe: 'print the fit as JSON' })
+            .example('$0 models fit mine.csv --cpus 0-23', 'the first socket of a 2-socket machine'),
+        async (argv) => {
+          const matrix = importC2cMatrix(argv.file);
+          const cpus = argv.cpus === undefined ? undefined : parseCpuList(argv.cpus, { file: '--cpus' });
+          if (cpus !== undefined && cpus.some((cpu) => cpu >= matrix.cpus)) {
+            throw new InputError('CPU not in the matrix', { file: '--cpus', expected: `CPUs 0-${matrix.cpus - 1} (the file has ${matrix.cpus} rows)`, found: argv.cpus });
+          }
+          if ((cpus?.length ?? matrix.cpus) < 3) throw new InputError('too few CPUs to fit', { file: '--cpus', expected: 'at least 3 CPUs', found: argv.cpus ?? `${matrix.cpus}` });
+          const fit = await fitMeshModel(matrix, cpus);
+          if (argv.json) {
+            context.out(JSON.stringify({ ...outputHead(), file: argv.file, ...fit }, null, 2));
+            return;
+          }
+          const ns = (value: number): string => `${Number(value.toFixed(1))} ns`;
+          context.out(
+            [
+              `${argv.file}: ${fit.cpus.length} CPUs, ${fit.pairs} measured pairs, median ${ns(fit.medianNs)}`,
+              `fit: c = ${ns(fit.baseNs)}, a_i 0-${ns(fit.offsetMaxNs)} (median ${ns(fit.offsetMedianNs)}), R2 ${fit.r2.toFixed(3)}, RMSE ${ns(fit.rmseNs)}`,
+              '',
+              'for the machine file:',
+              `  sameDomain: { base: ${ns(fit.baseNs)}, offsetMax: ${ns(fit.offsetMaxNs)}, basis: measured, source: "additive fit of ${argv.file.replaceAll('"', "'")}${argv.cpus === undefined ? '' : ` CPUs ${argv.cpus}`}: c = ${fit.baseNs.toFixed(1)}, a_i 0-${fit.offsetMaxNs.toFixed(1)}, R2 ${fit.r2.toFixed(3)}; median ${fit.medianNs.toFixed(1)}" }`,
+            ].join('\n'),
+          );
         },
       )
       .demandCommand(0),

@@ -6,7 +6,6 @@
  * Everything the user can get wrong (the file, `--set`, `--seed`, the output
  * directory) is checked before any simulation time is spent.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../input/errors.js';
@@ -18,20 +17,16 @@ import { interruptOnSignals } from '../signals.js';
 import { EXIT } from '../exit-codes.js';
 import { ensureWritableDir } from '../../report/atomic.js';
 import { writeRunReport } from '../../report/write-run.js';
+import { summaryDocument } from '../../report/documents.js';
+import { findOnsets } from '../../study/onset.js';
+import type { FailureOnset } from '../../analysis/onset.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import type { CommandContext } from '../context.js';
 import { commandLine, summaryTable } from '../format.js';
 import { createProgress } from '../progress.js';
 
-/** The version in package.json; written into resolved.json and the page footer. */
-export function locksimVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+export { locksimVersion } from '../../input/package-info.js';
+import { locksimVersion } from '../../input/package-info.js';
 
 const SEED_PATTERN = /^[A-Za-z0-9._-]+$/;
 
@@ -81,6 +76,8 @@ export interface RunCommandOptions extends ScenarioArgs {
   readonly checkpoint?: string;
   /** Continue from the journal instead of starting over. */
   readonly resume?: boolean;
+  /** Bisect each series' failure onset between sweep points (default true; --no-onset). */
+  readonly onset?: boolean;
 }
 
 /** The body of `run` and `compare`: returns the report's index.html path. */
@@ -92,7 +89,7 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
   await ensureWritableDir(outDir);
   const checkpointDir = options.checkpoint ?? (options.resume === true ? join(outDir, shard === undefined ? 'checkpoint' : `checkpoint-${shard.index}-of-${shard.count}`) : undefined);
   const total = runCount([scenario]);
-  const progress = createProgress({ total, label: `${scenario.name}`, enabled: context.isTty && process.stderr.isTTY === true && options.quiet !== true });
+  const progress = createProgress({ total, label: `${scenario.name}`, enabled: context.isTty && options.quiet !== true });
   const interrupt = interruptOnSignals();
   const executor = createExecutor(options.jobs, total);
   let shown = 0;
@@ -107,9 +104,13 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
     },
   };
   let run: ScenarioRun | undefined;
+  let onsets: FailureOnset[] = [];
   try {
-    if (shard === undefined) run = await runScenario(scenario, runOptions);
-    else {
+    if (shard === undefined) {
+      run = await runScenario(scenario, runOptions);
+      // Same executor, same seeds: the onset is as deterministic as the sweep.
+      if (options.onset !== false) onsets = await findOnsets(run, (derived) => runScenario(derived, { executor, signal: interrupt.signal }));
+    } else {
       const partial = await runShard(scenario, shard, { ...runOptions, command: options.command });
       const file = await writePartial(outDir, partial);
       progress.stop();
@@ -129,7 +130,7 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
     progress.stop();
     await executor.close();
   }
-  const { index } = await writeAndAnnounceReport(run, outDir, options, context);
+  const { index } = await writeAndAnnounceReport(run, outDir, { ...options, onsets }, context);
   return index;
 }
 
@@ -141,13 +142,13 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
 export async function writeAndAnnounceReport(
   run: ScenarioRun,
   outDir: string,
-  options: { readonly command: string; readonly json?: boolean; readonly quiet?: boolean; readonly lead?: string },
+  options: { readonly command: string; readonly json?: boolean; readonly quiet?: boolean; readonly lead?: string; readonly onsets?: readonly FailureOnset[] },
   context: CommandContext,
 ): Promise<{ files: string[]; index: string }> {
-  const files = await writeRunReport(run, outDir, { command: options.command, version: locksimVersion() });
+  const files = await writeRunReport(run, outDir, { command: options.command, version: locksimVersion(), onsets: options.onsets });
   const index = files.find((f) => f.endsWith('index.html')) ?? join(outDir, 'index.html');
   if (options.json === true) {
-    context.out(JSON.stringify(run.summary, null, 2));
+    context.out(JSON.stringify(summaryDocument(run.summary, run.scenario.kind), null, 2));
     if (options.quiet !== true) context.err(`report: ${index}`);
   } else if (options.quiet === true) {
     context.out(index);
@@ -171,13 +172,15 @@ export function scenarioRunOptions<T>(y: Argv<T>) {
     .option('shard-from-env', { type: 'boolean', default: false, describe: 'take the shard from JOB_COMPLETION_INDEX + LOCKSIM_SHARD_COUNT (Kubernetes) or SLURM_ARRAY_TASK_ID + SLURM_ARRAY_TASK_COUNT; fail if absent' })
     .option('checkpoint', { type: 'string', describe: 'journal every finished run to DIR/checkpoint.jsonl (default with --resume: OUT/checkpoint)' })
     .option('resume', { type: 'boolean', default: false, describe: 'continue an interrupted sweep from its checkpoint; the result is the same bytes as an uninterrupted run' })
+    .option('onset', { type: 'boolean', default: true, describe: 'bisect each series\' failure onset between the last sweep point under 5% failures and the first over, same seeds (--no-onset skips the extra runs)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar and no table; print only the report path' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary (per point, every metric\'s mean, ci95, per-seed values) as JSON on stdout' });
 }
 
 /** Re-creates the command line from the parsed options, in a canonical order. */
-export function canonicalArgs(command: string, positional: string, argv: { seed?: string; seeds?: number; set?: readonly string[]; out?: string }, extra: readonly string[] = []): string[] {
+export function canonicalArgs(command: string, positional: string, argv: { seed?: string; seeds?: number; set?: readonly string[]; out?: string; onset?: boolean }, extra: readonly string[] = []): string[] {
   const args = [command, positional, ...extra];
+  if (argv.onset === false) args.push('--no-onset');
   if (argv.seed !== undefined) args.push('--seed', argv.seed);
   if (argv.seeds !== undefined) args.push('--seeds', String(argv.seeds));
   for (const set of argv.set ?? []) args.push('--set', set);
@@ -212,6 +215,7 @@ export function registerRun(cli: Argv, context: CommandContext): Argv {
           shardFromEnv: argv.shardFromEnv,
           checkpoint: argv.checkpoint,
           resume: argv.resume,
+          onset: argv.onset,
           // Without --shard or --out: the merged report must read like a single run's.
           command: commandLine(canonicalArgs('run', argv.scenario, { ...argv, out: undefined })),
         },

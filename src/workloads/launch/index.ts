@@ -2,7 +2,7 @@
  * The launch workload kind: a container-launch storm on one node, the
  * Netflix case. Scenario files with `kind: launch` (the default).
  */
-import { runLaunchStorm, type LaunchRunResult, type LayerSpec } from '../../launch/index.js';
+import { isOnCpu, runLaunchStorm, type LaunchRunResult, type LayerSpec } from '../../launch/index.js';
 import { metricNamesOf } from '../../analysis/metric.js';
 import { meanOf } from '../../charts/series.js';
 import { formatSignificant } from '../../charts/format.js';
@@ -61,6 +61,8 @@ export const LAUNCH_WORKLOAD = defineWorkload<LaunchPointSpec, LaunchRunResult, 
   ],
   csvMetrics: ['p50LatencyS', 'p90LatencyS', 'p99LatencyS', 'meanLatencyS', 'failureRate', 'lockWaitingShare', 'mountOpsPerContainer', 'bindMountSyscallsPerContainer', 'throughputPerS', 'maxHostMounts', 'maxSystemMounts'],
   charts: launchCharts,
+  onCpu: isOnCpu,
+  onset: { metric: 'failureRate', threshold: FAILURE_THRESHOLD, at: (spec, containers) => ({ ...spec, containers }) },
   thinResult: {
     what: 'mountTable.samples',
     thin: (result) => {
@@ -68,13 +70,13 @@ export const LAUNCH_WORKLOAD = defineWorkload<LaunchPointSpec, LaunchRunResult, 
       return { ...r, mountTable: { ...r.mountTable, samples: [] } };
     },
   },
-  leadSentence(series, sorted) {
+  leadSentence(series, sorted, onset) {
     const top = sorted[sorted.length - 1];
     const failing = sorted.find((p) => meanOf(p.summary.metrics.failureRate) > FAILURE_THRESHOLD);
     const worst = Math.max(...sorted.map((p) => meanOf(p.summary.metrics.failureRate)));
-    return failing === undefined
-      ? `${series}: ${worst === 0 ? 'no failed launches' : `at most ${percent(worst)} failed`} up to ${top.x} containers (p50 ${formatSignificant(meanOf(top.summary.metrics.p50LatencyS))} s there).`
-      : `${series}: more than ${FAILURE_THRESHOLD * 100}% of launches fail from ${failing.x} containers (${percent(meanOf(failing.summary.metrics.failureRate))}, p50 ${formatSignificant(meanOf(failing.summary.metrics.p50LatencyS))} s).`;
+    if (failing === undefined) return `${series}: ${worst === 0 ? 'no failed launches' : `at most ${percent(worst)} failed`} up to ${top.x} containers (p50 ${formatSignificant(meanOf(top.summary.metrics.p50LatencyS))} s there).`;
+    const from = onset === undefined ? `from ${failing.x} containers` : `from ${onset.lastPass + 1}-${onset.firstFail} containers (bisection between the sweep's ${sorted[sorted.indexOf(failing) - 1]?.x ?? onset.lastPass} and ${failing.x})`;
+    return `${series}: more than ${FAILURE_THRESHOLD * 100}% of launches fail ${from}; at ${failing.x}, ${percent(meanOf(failing.summary.metrics.failureRate))} fail with p50 ${formatSignificant(meanOf(failing.summary.metrics.p50LatencyS))} s.`;
   },
 });
 

@@ -65,19 +65,20 @@ type LaunchFamily = MetricFamily<LaunchRunResult, LaunchMetricContext>;
 const finishedOf = (r: LaunchRunResult) => r.containers.filter((c) => c.latencyNs !== null);
 
 const METRICS: readonly LaunchMetric[] = [
-  { name: 'p50LatencyS', unit: 's', kind: 'quantile', description: 'Median launch latency (unfinished launches count up to the end of the run).', compute: (r) => percentile(launchLatenciesS(r), 0.5) },
-  { name: 'p90LatencyS', unit: 's', kind: 'quantile', description: '90th percentile launch latency.', compute: (r) => percentile(launchLatenciesS(r), 0.9) },
-  { name: 'p99LatencyS', unit: 's', kind: 'quantile', description: '99th percentile launch latency.', compute: (r) => percentile(launchLatenciesS(r), 0.99) },
-  { name: 'meanLatencyS', unit: 's', kind: 'mean', description: 'Mean launch latency.', compute: (r) => mean(launchLatenciesS(r)) },
-  { name: 'failureRate', unit: '1', kind: 'rate', description: 'Launches that missed a deadline or had not finished at the horizon, over all launches.', compute: (r) => r.containers.filter((c) => c.failed).length / r.containers.length },
-  { name: 'unfinishedRate', unit: '1', kind: 'rate', description: 'Launches not finished at the horizon, over all launches.', compute: (r) => (r.containers.length - finishedOf(r).length) / r.containers.length },
-  { name: 'mountOps', unit: 'count', kind: 'count', description: 'Mount operations of all launches (idmap bind mounts, overlay mounts, bind umounts).', compute: (r) => r.containers.reduce((sum, c) => sum + c.mountOps, 0) },
-  { name: 'mountOpsPerContainer', unit: 'count', kind: 'mean', description: 'Mount operations per container.', compute: (r) => mean(r.containers.map((c) => c.mountOps)) },
-  { name: 'syscallsPerContainer', unit: 'count', kind: 'mean', description: 'Mount-path syscalls per container.', compute: (r) => mean(r.containers.map((c) => c.syscalls)) },
+  { name: 'p50LatencyS', unit: 's', kind: 'quantile', better: 'lower', description: 'Median launch latency (unfinished launches count up to the end of the run).', compute: (r) => percentile(launchLatenciesS(r), 0.5) },
+  { name: 'p90LatencyS', unit: 's', kind: 'quantile', better: 'lower', description: '90th percentile launch latency.', compute: (r) => percentile(launchLatenciesS(r), 0.9) },
+  { name: 'p99LatencyS', unit: 's', kind: 'quantile', better: 'lower', description: '99th percentile launch latency.', compute: (r) => percentile(launchLatenciesS(r), 0.99) },
+  { name: 'meanLatencyS', unit: 's', kind: 'mean', better: 'lower', description: 'Mean launch latency.', compute: (r) => mean(launchLatenciesS(r)) },
+  { name: 'failureRate', unit: '1', kind: 'rate', better: 'lower', description: 'Launches that missed a deadline or had not finished at the horizon, over all launches.', compute: (r) => r.containers.filter((c) => c.failed).length / r.containers.length },
+  { name: 'unfinishedRate', unit: '1', kind: 'rate', better: 'lower', description: 'Launches not finished at the horizon, over all launches.', compute: (r) => (r.containers.length - finishedOf(r).length) / r.containers.length },
+  { name: 'mountOps', unit: 'count', kind: 'count', better: 'neither', description: 'Mount operations of all launches (idmap bind mounts, overlay mounts, bind umounts).', compute: (r) => r.containers.reduce((sum, c) => sum + c.mountOps, 0) },
+  { name: 'mountOpsPerContainer', unit: 'count', kind: 'mean', better: 'neither', description: 'Mount operations per container.', compute: (r) => mean(r.containers.map((c) => c.mountOps)) },
+  { name: 'syscallsPerContainer', unit: 'count', kind: 'mean', better: 'neither', description: 'Mount-path syscalls per container.', compute: (r) => mean(r.containers.map((c) => c.syscalls)) },
   {
     name: 'bindMountSyscallsPerContainer',
     unit: 'count',
     kind: 'mean',
+    better: 'neither',
     description: 'open_tree + mount_setattr + move_mount calls per container (R9).',
     compute: (r) => mean(r.containers.map((c) => BIND_MOUNT_SYSCALLS.reduce((sum, name) => sum + (c.syscallCounts[name] ?? 0), 0))),
   },
@@ -85,14 +86,16 @@ const METRICS: readonly LaunchMetric[] = [
     name: 'lockWaitingShare',
     unit: '1',
     kind: 'share',
+    better: 'lower',
     description: "Machine-wide share of mount-path CPU time spent spinning on locks (launch threads, mount-table readers, other processes' path lookups): the analogue of the blog's 95.5% TMA figure.",
     compute: (r, c) => machineLockWaitingShare(r, c.categories).share,
   },
-  { name: 'launchLockWaitingShare', unit: '1', kind: 'share', description: "The same over the launch threads' mount-path CPU time only.", compute: (r, c) => lockWaitingShare(c.categories, r.containers.map((x) => x.timeNs)).share },
+  { name: 'launchLockWaitingShare', unit: '1', kind: 'share', better: 'lower', description: "The same over the launch threads' mount-path CPU time only.", compute: (r, c) => lockWaitingShare(c.categories, r.containers.map((x) => x.timeNs)).share },
   {
     name: 'smtStretchShare',
     unit: '1',
     kind: 'share',
+    better: 'lower',
     description: "How much longer mount_lock's critical sections ran because an SMT sibling of the holder was busy (a launch thread, or another process's path walk in expectation), over their unstretched length.",
     compute: (r) => ((r.background.sectionBaseNs ?? 0) === 0 ? 0 : (r.background.sectionStretchNs ?? 0) / (r.background.sectionBaseNs ?? 1)),
   },
@@ -100,31 +103,32 @@ const METRICS: readonly LaunchMetric[] = [
     name: 'throughputPerS',
     unit: '/s',
     kind: 'throughput',
+    better: 'higher',
     description: 'Launches finished per second of simulated time.',
     compute: (r) => {
       const finished = finishedOf(r);
       return finished.length === 0 ? 0 : finished.length / (Math.max(...finished.map((c) => c.startNs + c.latencyNs!)) / 1e9);
     },
   },
-  { name: 'maxHostMounts', unit: 'count', kind: 'max', description: 'Largest host mount table during the run.', compute: (r) => r.mountTable.maxHostMounts },
-  { name: 'maxSystemMounts', unit: 'count', kind: 'max', description: 'Largest mount count over all namespaces (propagated copies included).', compute: (r) => r.mountTable.maxSystemMounts },
-  { name: 'maxReceivers', unit: 'count', kind: 'max', description: 'Most namespaces a host mount propagated to.', compute: (r) => r.mountTable.maxReceivers },
-  { name: 'rcuMeanGracePeriodUs', unit: 'us', kind: 'mean', description: 'Mean expedited RCU grace period.', compute: (r) => r.rcu.meanGracePeriodNs / 1e3 },
-  { name: 'rcuMaxGracePeriodUs', unit: 'us', kind: 'max', description: 'Longest expedited RCU grace period.', compute: (r) => r.rcu.maxGracePeriodNs / 1e3 },
-  { name: 'systemdMaxParseS', unit: 's', kind: 'max', description: "Longest systemd re-parse of the mount table.", compute: (r) => (r.background.systemdMaxParseNs ?? 0) / 1e9 },
-  { name: 'healthCheckMaxS', unit: 's', kind: 'max', description: 'Longest node health check (a D-Bus call answered between systemd parses).', compute: (r) => (r.background.healthCheckMaxNs ?? 0) / 1e9 },
-  { name: 'healthCheckFailures', unit: 'count', kind: 'count', description: 'Node health checks slower than their deadline.', compute: (r) => r.background.healthCheckFailures ?? 0 },
-  { name: 'events', unit: 'count', kind: 'count', description: 'Simulation events processed.', compute: (r) => r.events },
+  { name: 'maxHostMounts', unit: 'count', kind: 'max', better: 'neither', description: 'Largest host mount table during the run.', compute: (r) => r.mountTable.maxHostMounts },
+  { name: 'maxSystemMounts', unit: 'count', kind: 'max', better: 'neither', description: 'Largest mount count over all namespaces (propagated copies included).', compute: (r) => r.mountTable.maxSystemMounts },
+  { name: 'maxReceivers', unit: 'count', kind: 'max', better: 'neither', description: 'Most namespaces a host mount propagated to.', compute: (r) => r.mountTable.maxReceivers },
+  { name: 'rcuMeanGracePeriodUs', unit: 'us', kind: 'mean', better: 'lower', description: 'Mean expedited RCU grace period.', compute: (r) => r.rcu.meanGracePeriodNs / 1e3 },
+  { name: 'rcuMaxGracePeriodUs', unit: 'us', kind: 'max', better: 'lower', description: 'Longest expedited RCU grace period.', compute: (r) => r.rcu.maxGracePeriodNs / 1e3 },
+  { name: 'systemdMaxParseS', unit: 's', kind: 'max', better: 'lower', description: "Longest systemd re-parse of the mount table.", compute: (r) => (r.background.systemdMaxParseNs ?? 0) / 1e9 },
+  { name: 'healthCheckMaxS', unit: 's', kind: 'max', better: 'lower', description: 'Longest node health check (a D-Bus call answered between systemd parses).', compute: (r) => (r.background.healthCheckMaxNs ?? 0) / 1e9 },
+  { name: 'healthCheckFailures', unit: 'count', kind: 'count', better: 'lower', description: 'Node health checks slower than their deadline.', compute: (r) => r.background.healthCheckFailures ?? 0 },
+  { name: 'events', unit: 'count', kind: 'count', better: 'neither', description: 'Simulation events processed.', compute: (r) => r.events },
 ];
 
-const LOCK_FIELDS: readonly { suffix: string; unit: string; kind: 'mean' | 'count' | 'quantile'; description: string; of: (lock: LaunchRunResult['locks'][number]) => number | undefined }[] = [
-  { suffix: 'meanWaitUs', unit: 'us', kind: 'mean', description: 'Mean wait per acquisition of the lock.', of: (l) => l.meanWaitNs / 1e3 },
-  { suffix: 'meanHoldUs', unit: 'us', kind: 'mean', description: 'Mean hold per acquisition.', of: (l) => l.meanHoldNs / 1e3 },
-  { suffix: 'acquisitions', unit: 'count', kind: 'count', description: 'Acquisitions of the lock.', of: (l) => l.acquisitions },
-  { suffix: 'p50WaitUs', unit: 'us', kind: 'quantile', description: 'Median wait per acquisition.', of: (l) => l.waitQuantilesNs?.p50 === undefined ? undefined : l.waitQuantilesNs.p50 / 1e3 },
-  { suffix: 'p99WaitUs', unit: 'us', kind: 'quantile', description: '99th percentile wait per acquisition.', of: (l) => l.waitQuantilesNs?.p99 === undefined ? undefined : l.waitQuantilesNs.p99 / 1e3 },
-  { suffix: 'p50HoldUs', unit: 'us', kind: 'quantile', description: 'Median hold.', of: (l) => l.holdQuantilesNs?.p50 === undefined ? undefined : l.holdQuantilesNs.p50 / 1e3 },
-  { suffix: 'p99HoldUs', unit: 'us', kind: 'quantile', description: '99th percentile hold.', of: (l) => l.holdQuantilesNs?.p99 === undefined ? undefined : l.holdQuantilesNs.p99 / 1e3 },
+const LOCK_FIELDS: readonly { suffix: string; unit: string; kind: 'mean' | 'count' | 'quantile'; better: 'lower' | 'higher' | 'neither'; description: string; of: (lock: LaunchRunResult['locks'][number]) => number | undefined }[] = [
+  { suffix: 'meanWaitUs', better: 'lower', unit: 'us', kind: 'mean', description: 'Mean wait per acquisition of the lock.', of: (l) => l.meanWaitNs / 1e3 },
+  { suffix: 'meanHoldUs', better: 'lower', unit: 'us', kind: 'mean', description: 'Mean hold per acquisition.', of: (l) => l.meanHoldNs / 1e3 },
+  { suffix: 'acquisitions', better: 'neither', unit: 'count', kind: 'count', description: 'Acquisitions of the lock.', of: (l) => l.acquisitions },
+  { suffix: 'p50WaitUs', better: 'lower', unit: 'us', kind: 'quantile', description: 'Median wait per acquisition.', of: (l) => l.waitQuantilesNs?.p50 === undefined ? undefined : l.waitQuantilesNs.p50 / 1e3 },
+  { suffix: 'p99WaitUs', better: 'lower', unit: 'us', kind: 'quantile', description: '99th percentile wait per acquisition.', of: (l) => l.waitQuantilesNs?.p99 === undefined ? undefined : l.waitQuantilesNs.p99 / 1e3 },
+  { suffix: 'p50HoldUs', better: 'lower', unit: 'us', kind: 'quantile', description: 'Median hold.', of: (l) => l.holdQuantilesNs?.p50 === undefined ? undefined : l.holdQuantilesNs.p50 / 1e3 },
+  { suffix: 'p99HoldUs', better: 'lower', unit: 'us', kind: 'quantile', description: '99th percentile hold.', of: (l) => l.holdQuantilesNs?.p99 === undefined ? undefined : l.holdQuantilesNs.p99 / 1e3 },
 ];
 
 const FAMILIES: readonly LaunchFamily[] = [
@@ -133,6 +137,7 @@ const FAMILIES: readonly LaunchFamily[] = [
       name: `<lock>.${field.suffix}`,
       unit: field.unit,
       kind: field.kind,
+      better: field.better,
       description: `${field.description} One per lock of the kernel model.`,
       names: (c) => c.kernel.locks.map((lock) => `${lock.name}.${field.suffix}`),
       compute: (r) => {
@@ -150,6 +155,7 @@ const FAMILIES: readonly LaunchFamily[] = [
     name: '<lock>.handoffs.<class>',
     unit: 'count',
     kind: 'count',
+    better: 'neither',
     description: 'Handoffs of the lock by distance class between releasing and acquiring CPU (self, smt, domain, cross-domain, cross-socket).',
     names: (c) => c.kernel.locks.flatMap((lock) => DISTANCE_CLASSES.map((d) => `${lock.name}.handoffs.${d}`)),
     compute: (r) => {
@@ -162,6 +168,7 @@ const FAMILIES: readonly LaunchFamily[] = [
     name: 'time.<category>',
     unit: 's',
     kind: 'mean',
+    better: 'neither',
     description: "Time per container in a category (spin:<lock>, spin:path_init, sleep:<lock>, cs:<lock>, walk, kernel work, user work, rcu grace period, run queue, off-cpu launch work).",
     names: (c) => c.categories.map((category) => `time.${category}`),
     compute: (r, c) => {

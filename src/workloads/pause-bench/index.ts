@@ -28,11 +28,11 @@ export interface PauseBenchPointSpec extends PointSpecBase {
 }
 
 const METRICS: readonly Metric<PauseBenchResult, undefined>[] = [
-  { name: 'latencyNs', unit: 'ns', kind: 'mean', description: 'Mean time from requesting the lock to releasing it, per acquisition.', compute: (r) => r.meanLatencyNs },
-  { name: 'p50LatencyNs', unit: 'ns', kind: 'quantile', description: 'Median request-to-release time.', compute: (r) => r.p50LatencyNs },
-  { name: 'p99LatencyNs', unit: 'ns', kind: 'quantile', description: '99th percentile request-to-release time.', compute: (r) => r.p99LatencyNs },
-  { name: 'throughputPerS', unit: '/s', kind: 'throughput', description: 'Acquisitions per second of simulated time (after warm-up).', compute: (r) => r.throughputPerSec },
-  { name: 'acquisitions', unit: 'count', kind: 'count', description: 'Acquisitions after warm-up.', compute: (r) => r.acquisitions },
+  { name: 'latencyNs', unit: 'ns', kind: 'mean', better: 'lower', description: 'Mean time from requesting the lock to releasing it, per acquisition.', compute: (r) => r.meanLatencyNs },
+  { name: 'p50LatencyNs', unit: 'ns', kind: 'quantile', better: 'lower', description: 'Median request-to-release time.', compute: (r) => r.p50LatencyNs },
+  { name: 'p99LatencyNs', unit: 'ns', kind: 'quantile', better: 'lower', description: '99th percentile request-to-release time.', compute: (r) => r.p99LatencyNs },
+  { name: 'throughputPerS', unit: '/s', kind: 'throughput', better: 'higher', description: 'Acquisitions per second of simulated time (after warm-up).', compute: (r) => r.throughputPerSec },
+  { name: 'acquisitions', unit: 'count', kind: 'count', better: 'higher', description: 'Acquisitions after warm-up.', compute: (r) => r.acquisitions },
 ];
 
 const FAMILIES: readonly MetricFamily<PauseBenchResult, undefined>[] = [
@@ -40,6 +40,7 @@ const FAMILIES: readonly MetricFamily<PauseBenchResult, undefined>[] = [
     name: 'handoffs.<class>',
     unit: 'count',
     kind: 'count',
+    better: 'neither',
     description: 'Handoffs of the lock by distance class between releasing and acquiring CPU.',
     names: () => DISTANCE_CLASSES.map((d) => `handoffs.${d}`),
     compute: (r) => Object.fromEntries(Object.entries(r.handoffsByClass).map(([distance, count]) => [`handoffs.${distance}`, count])),
