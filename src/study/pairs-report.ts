@@ -11,7 +11,7 @@ import { toCsv, type CsvRow } from '../report/csv.js';
 import { PAIR_METRIC, type PairRow, type PairStudy } from './pairs.js';
 
 export const PAIRS_NOTE =
-  'diff = p50(a) - p50(b) at the study point, every mechanism on. A mechanism\'s share = (diff - diff without it) / diff: the part of the gap that goes away when it is switched off on both machines (same seeds). Shares are not additive, and can be negative (the mechanism narrows the gap) or above 100%. "rests on": an uncertain machine value (basis estimate or calibrated) that, moved to one end of each family\'s own range, changes the difference\'s sign or size by more than half.';
+  'diff = p50(a) - p50(b) at the study point, every mechanism on. A mechanism\'s share = (diff - diff without it) / diff: the part of the gap that goes away when it is switched off on both machines (same seeds). Shares are not additive, and can be negative (the mechanism narrows the gap) or above 100%. "rests on": an uncertain machine value (basis estimate or calibrated) that, moved to one end of each family\'s own range, flips the difference or shrinks it below half.';
 
 function seconds(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : String(value);
@@ -37,7 +37,7 @@ function restsOn(row: PairRow): string {
   if (row.restsOn.length === 0) return '—';
   return row.restsOn
     .map((name) => {
-      const trials = row.trials.filter((t) => t.parameter === name && t.moves);
+      const trials = row.trials.filter((t) => t.parameter === name && t.weakens);
       const at = trials.map((t) => `${t.point}: ${signedSeconds(t.diff)} s`).join(', ');
       return `**${name}** (${at})`;
     })
@@ -82,11 +82,11 @@ export function pairsMarkdown(study: PairStudy, command: string): string {
 /** Long form: one row per pair and variant. */
 export function pairsCsv(study: PairStudy): string {
   const rows: CsvRow[] = study.rows.flatMap((row) => [
-    { pair: row.pair.label, a: row.pair.a, b: row.pair.b, variant: 'full', metric: PAIR_METRIC, valueA: row.full.a, valueB: row.full.b, diff: row.full.diff, share: undefined, moves: undefined },
-    ...row.mechanisms.map((m) => ({ pair: row.pair.label, a: row.pair.a, b: row.pair.b, variant: `${m.mechanism} off`, metric: PAIR_METRIC, valueA: m.a, valueB: m.b, diff: m.diff, share: m.share, moves: undefined })),
-    ...row.trials.map((t) => ({ pair: row.pair.label, a: row.pair.a, b: row.pair.b, variant: `${t.parameter}=${t.point}`, metric: PAIR_METRIC, valueA: t.a, valueB: t.b, diff: t.diff, share: undefined, moves: t.moves })),
+    { pair: row.pair.label, a: row.pair.a, b: row.pair.b, variant: 'full', metric: PAIR_METRIC, valueA: row.full.a, valueB: row.full.b, diff: row.full.diff, share: undefined, weakens: undefined },
+    ...row.mechanisms.map((m) => ({ pair: row.pair.label, a: row.pair.a, b: row.pair.b, variant: `${m.mechanism} off`, metric: PAIR_METRIC, valueA: m.a, valueB: m.b, diff: m.diff, share: m.share, weakens: undefined })),
+    ...row.trials.map((t) => ({ pair: row.pair.label, a: row.pair.a, b: row.pair.b, variant: `${t.parameter}=${t.point}`, metric: PAIR_METRIC, valueA: t.a, valueB: t.b, diff: t.diff, share: undefined, weakens: t.weakens })),
   ]);
-  return toCsv(rows, ['pair', 'a', 'b', 'variant', 'metric', 'valueA', 'valueB', 'diff', 'share', 'moves']);
+  return toCsv(rows, ['pair', 'a', 'b', 'variant', 'metric', 'valueA', 'valueB', 'diff', 'share', 'weakens']);
 }
 
 function headline(study: PairStudy): ReportTable {

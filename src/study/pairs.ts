@@ -16,9 +16,10 @@
  * Then the flags: each uncertain machine value (home occupancy, fan-out
  * read, SMT slowdowns, misses in flight, DRAM latency) is moved to the low
  * and to the high end of each family's own range, on both machines at once.
- * A difference that changes sign, or by more than half, at one end of one
- * value whose basis is an estimate or a calibration "rests on" that value:
- * a planner should not buy on it until the value is measured.
+ * A difference that changes sign, or shrinks below half of itself, at one
+ * end of one value whose basis is an estimate or a calibration "rests on"
+ * that value: a planner should not buy on it until the value is measured.
+ * (A difference that grows does not: the ranking holds either way.)
  *
  * `pairTable` is pure over summaries (tested with hand-made ones); the
  * runner loads every variant first, then runs them through one executor.
@@ -73,8 +74,8 @@ export interface ParameterTrialDiff extends PairValues {
   /** The parameter's basis on machine a and b (absent where the machine has no such value). */
   readonly basisA?: Basis;
   readonly basisB?: Basis;
-  /** The difference changed sign, or by more than half of itself. */
-  readonly moves: boolean;
+  /** The difference changed sign, or shrank below half of itself. */
+  readonly weakens: boolean;
 }
 
 export interface PairRow {
@@ -82,7 +83,7 @@ export interface PairRow {
   readonly full: PairValues;
   readonly mechanisms: readonly MechanismShare[];
   readonly trials: readonly ParameterTrialDiff[];
-  /** Uncertain values (estimate or calibrated on either machine) whose range alone moves the difference. */
+  /** Uncertain values (estimate or calibrated on either machine) whose range alone weakens the difference. */
   readonly restsOn: readonly MachineParameterName[];
 }
 
@@ -105,11 +106,11 @@ function values(summary: ScenarioSummary, pair: MachinePair): PairValues {
   return { a, b, diff: a - b };
 }
 
-/** The difference moved: it changed sign or by more than half of itself. */
-export function differenceMoves(full: number, trial: number): boolean {
+/** The difference weakened: it changed sign, or shrank below half of itself. */
+export function differenceWeakens(full: number, trial: number): boolean {
   if (!Number.isFinite(full) || !Number.isFinite(trial)) return full !== trial;
   if (Math.sign(full) !== Math.sign(trial)) return true;
-  return Math.abs(trial - full) > 0.5 * Math.abs(full);
+  return Math.abs(trial) < 0.5 * Math.abs(full);
 }
 
 /**
@@ -140,10 +141,10 @@ export function pairTable(
         const { name, point } = v.parameter!;
         const basisA = bases(pair.a, name);
         const basisB = bases(pair.b, name);
-        return { parameter: name, point, ...trial, ...(basisA === undefined ? {} : { basisA }), ...(basisB === undefined ? {} : { basisB }), moves: differenceMoves(full.diff, trial.diff) };
+        return { parameter: name, point, ...trial, ...(basisA === undefined ? {} : { basisA }), ...(basisB === undefined ? {} : { basisB }), weakens: differenceWeakens(full.diff, trial.diff) };
       });
     const uncertain = (t: ParameterTrialDiff): boolean => [t.basisA, t.basisB].some((basis) => basis !== undefined && UNCERTAIN_BASES.includes(basis));
-    const restsOn = [...new Set(trials.filter((t) => t.moves && uncertain(t)).map((t) => t.parameter))];
+    const restsOn = [...new Set(trials.filter((t) => t.weakens && uncertain(t)).map((t) => t.parameter))];
     return { pair, full, mechanisms, trials, restsOn };
   });
 }

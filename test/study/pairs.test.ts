@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Estimate, PointSummary, ScenarioSummary } from '../../src/analysis/summary.js';
 import { InputError } from '../../src/input/errors.js';
-import { DEFAULT_PAIRS, differenceMoves, pairTable, parsePairs, runPairs, type MachinePair, type PairVariant } from '../../src/study/pairs.js';
+import { DEFAULT_PAIRS, differenceWeakens, pairTable, parsePairs, runPairs, type MachinePair, type PairVariant } from '../../src/study/pairs.js';
 import { pairTextTable, pairsCsv, pairsMarkdown, writePairsReport } from '../../src/study/pairs-report.js';
 import { HARDWARE_MECHANISMS } from '../../src/launch/index.js';
 import type { Basis } from '../../src/topology/index.js';
@@ -29,12 +29,13 @@ const PAIRS: MachinePair[] = [
 ];
 
 describe('pair arithmetic', () => {
-  it('calls a difference moved when its sign flips or it changes by more than half', () => {
-    expect(differenceMoves(2, 1.2)).toBe(false);
-    expect(differenceMoves(2, 0.9)).toBe(true);
-    expect(differenceMoves(2, 3.1)).toBe(true);
-    expect(differenceMoves(2, -0.1)).toBe(true);
-    expect(differenceMoves(-1, -1.4)).toBe(false);
+  it('calls a difference weakened when its sign flips or it shrinks below half; growing is not weakening', () => {
+    expect(differenceWeakens(2, 1.2)).toBe(false);
+    expect(differenceWeakens(2, 0.9)).toBe(true);
+    expect(differenceWeakens(2, 3.1)).toBe(false);
+    expect(differenceWeakens(2, -0.1)).toBe(true);
+    expect(differenceWeakens(-1, -1.4)).toBe(false);
+    expect(differenceWeakens(-1, -0.4)).toBe(true);
   });
 
   const variants: PairVariant[] = [
@@ -59,12 +60,12 @@ describe('pair arithmetic', () => {
   });
 
   it('flags a difference that rests on one uncertain value, not on a published one', () => {
-    // x vs y: fanOutRead low shrinks 2 to 0.2 (estimate: flagged); missesInFlight high shrinks it to 1.5 (not moved, and published).
+    // x vs y: fanOutRead low shrinks 2 to 0.2 (estimate: flagged); missesInFlight high shrinks it to 1.5 (not below half, and published).
     expect(rows[0].restsOn).toEqual(['fanOutRead']);
-    // y vs z: fanOutRead low widens 1 to 1.8; dramLocal high flips it to -0.1.
-    expect(rows[1].restsOn).toEqual(['fanOutRead', 'dramLocal']);
+    // y vs z: fanOutRead low widens 1 to 1.8 (not flagged); dramLocal high flips it to -0.1.
+    expect(rows[1].restsOn).toEqual(['dramLocal']);
     const published = pairTable(PAIRS, [variants[0], { parameter: { name: 'missesInFlight', point: 'low' }, summary: summary({ x: 8, y: 8.5, z: 7 }) }], bases);
-    expect(published[0].trials[0].moves).toBe(true);
+    expect(published[0].trials[0].weakens).toBe(true);
     expect(published[0].restsOn).toEqual([]);
   });
 
@@ -75,7 +76,7 @@ describe('pair arithmetic', () => {
     expect(text.rows[0]).toEqual(['x vs y', 'x', 'y', '10.00', '8.00', '+2.00 (+25.0%)', '75%', '25%', 'fanOutRead (low: +0.20 s)']);
     expect(pairsMarkdown(study, 'locksim pairs')).toContain('| x vs y | x | y | 10.00 | 8.00 | +2.00 (+25.0%) | 75% | 25% | **fanOutRead** (low: +0.20 s) |');
     const csv = pairsCsv(study).split(/\r?\n/);
-    expect(csv[0]).toBe('pair,a,b,variant,metric,valueA,valueB,diff,share,moves');
+    expect(csv[0]).toBe('pair,a,b,variant,metric,valueA,valueB,diff,share,weakens');
     expect(csv).toContain('x vs y,x,y,numaHandoffs off,p50LatencyS,8.5,8,0.5,0.75,');
   });
 
