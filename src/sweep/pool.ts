@@ -19,7 +19,8 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { newRunCache, runPoint, type RunOptions } from '../pipeline.js';
 import type { PointRuns, RunOutput } from '../analysis/summarize.js';
@@ -28,6 +29,7 @@ import type { LayerSpec } from '../workload/container-launch.js';
 import { InputError } from '../input/errors.js';
 import { Checkpoint, runKey, type CheckpointOptions } from './checkpoint.js';
 import { rebuildError } from './task-errors.js';
+import { loadedThreadId } from './thread-loaded.js';
 import type { SweepTask, SweepTaskResult, WorkerSetup } from './worker.js';
 
 export interface SweepOptions {
@@ -166,6 +168,12 @@ async function runHere(points: readonly RunPoint[], tasks: readonly RunTask[], o
 async function runInPool(points: readonly RunPoint[], tasks: readonly RunTask[], jobs: number, options: Pick<SweepOptions, 'modelsDir' | 'limits' | 'signal'>, record: RecordRun, interrupted: () => Error): Promise<void> {
   const setup: WorkerSetup = { points, modelsDir: options.modelsDir, limits: options.limits };
   const pool = new Piscina<SweepTask, SweepTaskResult>({ ...workerEntry(), workerData: setup, minThreads: jobs, maxThreads: jobs, idleTimeout: Number.POSITIVE_INFINITY });
+  const loaded = watchThreadsLoading(pool);
+  // piscina reports a thread that fails between tasks, and a result that was already on its way when
+  // destroy() terminated the thread ("Unexpected message from Worker"), as an 'error' event; unheard,
+  // that is an uncaught exception. While the sweep runs it fails the sweep; after it stopped it is moot.
+  let onPoolError: (error: unknown) => void = () => undefined;
+  pool.on('error', (error: unknown) => onPoolError(error));
   // Two tasks per thread in flight: a thread never idles while its last result is being received.
   const window = jobs * 2;
   try {
@@ -176,9 +184,11 @@ async function runInPool(points: readonly RunPoint[], tasks: readonly RunTask[],
       const stop = (error: unknown): void => {
         if (stopped) return;
         stopped = true;
+        onPoolError = () => undefined;
         options.signal?.removeEventListener('abort', onAbort);
         reject(error);
       };
+      onPoolError = stop;
       const onAbort = (): void => stop(interrupted());
       if (options.signal?.aborted === true) return stop(interrupted());
       options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -198,6 +208,7 @@ async function runInPool(points: readonly RunPoint[], tasks: readonly RunTask[],
               }
               if (next >= tasks.length && inFlight === 0) {
                 stopped = true;
+                onPoolError = () => undefined;
                 options.signal?.removeEventListener('abort', onAbort);
                 resolve();
               } else dispatch();
@@ -212,10 +223,49 @@ async function runInPool(points: readonly RunPoint[], tasks: readonly RunTask[],
       dispatch();
     });
   } finally {
-    // Abandons queued and running tasks: an interrupted sweep waits for nothing.
+    // Abandons queued and running tasks: an interrupted sweep waits for no run, only for threads still loading.
+    await loaded.settled();
     await pool.destroy();
   }
 }
+
+/**
+ * Which pool threads have finished loading the worker module. Terminating a
+ * thread in the middle of loading it can abort the whole process on Node 20
+ * (a native assertion in require() of an ES module), so the pool is destroyed
+ * only once every thread has loaded or exited. Each thread says it has loaded
+ * (worker.ts, THREAD_LOADED) on its first turn after the module returned.
+ */
+function watchThreadsLoading(pool: Piscina): { settled(): Promise<void> } {
+  const loaded = new Set<number>();
+  const waiting = new Map<number, () => void>();
+  pool.on('message', (message: unknown) => {
+    const id = loadedThreadId(message);
+    if (id === undefined) return;
+    loaded.add(id);
+    waiting.get(id)?.();
+  });
+  const settledThread = (thread: Worker): Promise<void> | undefined => {
+    const id = thread.threadId;
+    if (id < 0 || loaded.has(id)) return undefined;
+    return new Promise<void>((resolve) => {
+      waiting.set(id, resolve);
+      thread.once('exit', () => resolve());
+    });
+  };
+  return {
+    async settled() {
+      const pending = pool.threads.map(settledThread).filter((p) => p !== undefined);
+      if (pending.length === 0) return;
+      // A safety net only: a thread loads in well under a second.
+      const giveUp = delay(THREAD_LOAD_WAIT_MS, undefined, { ref: false });
+      await Promise.race([Promise.all(pending), giveUp]);
+    },
+  };
+}
+
+/** Longest wait for pool threads to finish loading before the pool is destroyed anyway. */
+const THREAD_LOAD_WAIT_MS = 60_000;
 
 /**
  * The worker file and how to load it. From dist/ (the CLI) the compiled

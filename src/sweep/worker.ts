@@ -4,11 +4,12 @@
  * is two small values and only the result crosses the thread boundary.
  * Failures come back as data (task-errors.ts) so their class survives.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { newRunCache, runPoint, type RunOptions } from '../pipeline.js';
 import type { RunOutput } from '../analysis/summarize.js';
 import type { RunPoint } from '../scenario/types.js';
 import { serializeError, type SerializedError } from './task-errors.js';
+import { threadLoadedMessage } from './thread-loaded.js';
 
 export interface WorkerSetup {
   readonly points: readonly RunPoint[];
@@ -27,6 +28,9 @@ export type SweepTaskResult = { readonly ok: true; readonly machine: string; rea
 const setup = workerData as WorkerSetup;
 // Per thread: a thread runs many points of the same machines and kernel/node/runtime.
 const cache = newRunCache();
+// Once the import of this module has returned (a microtask runs when that job ends; a timer would not run at all,
+// as piscina then blocks the thread in Atomics.wait between tasks): from then on the pool may terminate it safely.
+queueMicrotask(() => parentPort?.postMessage(threadLoadedMessage(threadId)));
 
 export default function runSweepTask(task: SweepTask): SweepTaskResult {
   try {

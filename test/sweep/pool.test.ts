@@ -64,6 +64,24 @@ describe('runPointsParallel', () => {
     expect(again).toEqual([]);
   });
 
+  it('abandons results already on their way when an interrupted pool is destroyed, without an uncaught error', async () => {
+    const controller = new AbortController();
+    const hold = new Int32Array(new SharedArrayBuffer(4));
+    const interrupted = runPointsParallel(scenario, {
+      jobs: 2,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done !== 1) return;
+        // Hold this thread while the other one finishes its run: its result is queued when the pool is destroyed.
+        Atomics.wait(hold, 0, 0, 400);
+        controller.abort();
+      },
+    });
+    await expect(interrupted).rejects.toThrow(SweepInterruptedError);
+    // Before the fix, piscina raised "Unexpected message from Worker" here, as an uncaught exception.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+
   it('interrupts an in-process sweep between runs (costliest points first)', async () => {
     const dir = tempDir();
     const controller = new AbortController();
