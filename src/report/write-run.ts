@@ -11,10 +11,10 @@
  * carries a timestamp; the locksim version is the only thing that may differ
  * between two runs of the same inputs. Every file is written atomically.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioRun } from '../pipeline.js';
 import { InputError } from '../input/errors.js';
+import { MAX_JSON_DOCUMENT_BYTES, readTextBounded } from '../input/read.js';
 import { ensureWritableDir, writeFileAtomic } from './atomic.js';
 import { toCsv } from './csv.js';
 import { toFoldedStacks } from './folded.js';
@@ -57,9 +57,10 @@ export async function readReportDocuments(dir: string): Promise<{ resolved: Reso
 async function readJson(file: string, required: readonly string[]): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new InputError(`cannot read ${file}`, { file, expected: 'a report directory written by `locksim run`', found: 'no such file', hint: 'Pass the directory `locksim run` wrote (it holds resolved.json and results.json).' });
+    text = readTextBounded(file, { maxBytes: MAX_JSON_DOCUMENT_BYTES, expected: 'a report directory written by `locksim run`' });
+  } catch (error) {
+    if (!(error instanceof InputError) || error.message !== 'cannot read the file') throw error;
+    throw new InputError(`cannot read ${file}`, { file, expected: 'a report directory written by `locksim run`', found: error.detail.found, hint: 'Pass the directory `locksim run` wrote (it holds resolved.json and results.json).' });
   }
   let value: unknown;
   try {

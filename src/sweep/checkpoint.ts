@@ -13,15 +13,19 @@
  * completion order; the sweep re-sorts them, so a resumed sweep gives the
  * same bytes as an uninterrupted one.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, ftruncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunOutput } from '../analysis/summarize.js';
 import { InputError } from '../input/errors.js';
+import { decodeText, readBytesBounded } from '../input/read.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import { scenarioHash } from './identity.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.jsonl';
+
+/** A journal holds every finished run of one sweep; past this it is not one (a run's line is well under 10 MB). */
+const MAX_JOURNAL_BYTES = 2 ** 31;
 
 export interface CheckpointOptions {
   /** Directory of checkpoint.jsonl (created if needed). One directory per concurrently running process. */
@@ -97,10 +101,9 @@ export class Checkpoint {
 }
 
 function readJournal(file: string, expected: CheckpointHeader, scenario: ResolvedScenario): { runs: Map<string, CheckpointRun>; validBytes: number } {
-  const text = readFileSync(file, 'utf8');
-  const complete = text.lastIndexOf('\n') + 1;
-  const lines = text.slice(0, complete).split('\n');
-  lines.pop();
+  const bytes = readBytesBounded(file, { maxBytes: MAX_JOURNAL_BYTES, expected: 'a checkpoint journal written by a locksim sweep' });
+  const complete = bytes.lastIndexOf(0x0a) + 1;
+  const lines = journalLines(bytes.subarray(0, complete), file);
   const runs = new Map<string, CheckpointRun>();
   if (lines.length === 0) {
     // Not even the header survived: nothing was journalled, start over.
@@ -128,7 +131,19 @@ function readJournal(file: string, expected: CheckpointHeader, scenario: Resolve
     }
     runs.set(runKey(run.point, run.seedIndex), run);
   }
-  return { runs, validBytes: Buffer.byteLength(text.slice(0, complete)) };
+  return { runs, validBytes: complete };
+}
+
+/** The whole lines of a journal, each decoded on its own: the file as one string could pass V8's longest string. */
+function journalLines(bytes: Buffer, file: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(0x0a, start);
+    lines.push(decodeText(bytes.subarray(start, end), file, { expected: 'a checkpoint journal written by a locksim sweep' }));
+    start = end + 1;
+  }
+  return lines;
 }
 
 function parseLine(file: string, line: number, text: string): unknown {

@@ -9,10 +9,11 @@
  * once and holds exactly its points, then lays the points out in the
  * scenario's point order: the same PointRuns[], byte for byte, as one run.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PointRuns } from '../analysis/summarize.js';
 import { InputError } from '../input/errors.js';
+import { MAX_JSON_DOCUMENT_BYTES, readTextBounded } from '../input/read.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { scenarioHash } from './identity.js';
@@ -57,12 +58,7 @@ export async function writePartial(dir: string, partial: PartialResult): Promise
 }
 
 export function readPartial(file: string): PartialResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${file}`, { file, expected: 'a partial result written by `locksim run --shard`', found: error instanceof Error ? error.message : String(error) });
-  }
+  const text = readTextBounded(file, { maxBytes: MAX_JSON_DOCUMENT_BYTES, expected: 'a partial result written by `locksim run --shard`' });
   let value: unknown;
   try {
     value = decodeJson(text);

@@ -6,25 +6,15 @@
  * pair given both ways is averaged. Empty and `NaN` cells are missing values,
  * kept as NaN so the topology can fall back to its class model for that pair.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../input/errors.js';
+import { readTextBounded } from '../input/read.js';
 import type { C2cMatrix } from './schema.js';
 
 /** Larger than any published matrix (a 2×128-core Turin with SMT is ~2.5 MB). */
 const MAX_C2C_BYTES = 16 * 1024 * 1024;
 
 export function importC2cMatrix(file: string): C2cMatrix {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_C2C_BYTES) {
-      throw new InputError('the c2c matrix file is too large', { file, expected: `at most ${MAX_C2C_BYTES} bytes`, found: `${size} bytes` });
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError('cannot read the c2c matrix file', { file, expected: 'a readable CSV file', found: (error as NodeJS.ErrnoException).code ?? String(error) });
-  }
+  const text = readTextBounded(file, { maxBytes: MAX_C2C_BYTES, expected: 'a core-to-core latency CSV', hint: 'Larger than any published matrix; check that this is the right file.' });
   return parseC2cCsv(text, file);
 }
 
