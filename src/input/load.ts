@@ -10,6 +10,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { InputError, type InputErrorDetail } from './errors.js';
+import { describeUnsafeNode, findUnsafeNode } from './plain-data.js';
 import { readTextBounded } from './read.js';
 
 /** Default size cap for one input file. */
@@ -100,6 +101,12 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
     }
     return best;
   };
+  const unsafe = findUnsafeNode(value);
+  if (unsafe !== undefined) {
+    const { message, expected, found } = describeUnsafeNode(unsafe);
+    const position = locate(unsafe.path, unsafe.kind === 'proto-key' ? 'key' : 'value');
+    throw new InputError(message, { file, line: position?.line, column: position?.column, path: formatFieldPath(unsafe.path), expected, found });
+  }
   return { file, value, locate };
 }
 

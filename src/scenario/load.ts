@@ -17,6 +17,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { InputError, type InputErrorDetail } from '../input/errors.js';
 import { formatFieldPath, loadDocument, parseDocumentText, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { didYouMean } from '../input/did-you-mean.js';
+import { describeUnsafeNode, findUnsafeNode } from '../input/plain-data.js';
 import { parseDurationNs, parseSizeBytes } from '../input/units.js';
 import { DEFAULT_LIMITS, type RunLimits } from '../engine/index.js';
 import { DEFAULT_MODELS_DIR, buildTopology, findMachineModel, parseMachineSpec, type MachineSpec, type Topology } from '../topology/index.js';
@@ -204,6 +205,8 @@ function parseOverrides(entries: readonly string[]): SetOverride[] {
     } catch (error) {
       throw new InputError('cannot expand the value', { file: '--set', path: pathText, expected: 'a plain YAML value', found: error instanceof Error ? error.message : String(error) });
     }
+    const unsafe = findUnsafeNode(value);
+    if (unsafe !== undefined) throw new InputError(describeUnsafeNode(unsafe).message, { file: '--set', path: formatFieldPath([...path, ...unsafe.path]), ...describeUnsafeNode(unsafe) });
     return { text, path, value: value === undefined ? null : value };
   });
 }

@@ -63,6 +63,13 @@ const CASES: Record<string, [number | undefined, string | undefined, RegExp]> = 
   'layers-bad-inner.yaml': [4, 'layers.max', /invalid value.*found "many"/],
   'unknown-mechanism.yaml': [6, 'mechanisms.propagaton', /unknown field `propagaton`.*Did you mean `propagation`\?/],
   'arrival-wrong-field.yaml': [7, 'arrival.perSecond', /`perSecond` does not apply to burst arrivals/],
+  // Issue 18: YAML that no field can hold, refused where it is written.
+  'alias-self.yaml': [4, 'layers[0]', /a YAML alias refers to a node that contains it/],
+  'alias-self-seeds.yaml': [5, 'seeds[1]', /a YAML alias refers to a node that contains it/],
+  'proto-mechanisms.yaml': [6, 'mechanisms.__proto__', /`__proto__` is not a field name/],
+  'proto-variant.yaml': [4, 'machine.variant.__proto__', /`__proto__` is not a field name/],
+  'proto-sweep.yaml': [6, 'sweep.__proto__', /`__proto__` is not a field name/],
+  'proto-where.yaml': [6, 'expect[0].where.__proto__', /`__proto__` is not a field name/],
 };
 
 describe('the malformed scenario corpus', () => {
@@ -82,6 +89,30 @@ describe('the malformed scenario corpus', () => {
       if (path !== undefined) expect(text).toContain(` ${path}: `);
       // Every message says what a valid value looks like.
       expect(error.detail.expected).toBeTruthy();
+    });
+  }
+});
+
+describe('hostile --set values', () => {
+  const cases: [string, string, RegExp][] = [
+    ['layers=&a [*a]', 'layers[0]', /a YAML alias refers to a node that contains it/],
+    ['seeds=&s [1, *s]', 'seeds[1]', /a YAML alias refers to a node that contains it/],
+    ['mechanisms={__proto__: {propagation: false}}', 'mechanisms.__proto__', /`__proto__` is not a field name/],
+    ['parameters={__proto__: {ml_section: "1 us"}}', 'parameters.__proto__', /`__proto__` is not a field name/],
+  ];
+  for (const [set, path, pattern] of cases) {
+    it(`refuses --set ${set}`, () => {
+      let caught: unknown;
+      try {
+        loadScenario(join(CORPUS, '..', '..', 'cli', 'fixtures', 'tiny-launch.yaml'), { set: [set] });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(InputError);
+      const error = caught as InputError;
+      expect(error.detail.file).toBe('--set');
+      expect(error.detail.path).toBe(path);
+      expect(error.format()).toMatch(pattern);
     });
   }
 });
