@@ -70,6 +70,8 @@ const CASES: Record<string, [number | undefined, string | undefined, RegExp]> = 
   'proto-variant.yaml': [4, 'machine.variant.__proto__', /`__proto__` is not a field name/],
   'proto-sweep.yaml': [6, 'sweep.__proto__', /`__proto__` is not a field name/],
   'proto-where.yaml': [6, 'expect[0].where.__proto__', /`__proto__` is not a field name/],
+  'huge-deadline.yaml': [6, 'deadlines.launch', /"1e300 h" is too large \(expected at most 9007199254740992 ns/],
+  'huge-arrival.yaml': [5, 'arrival.over', /"1e300 h" is too large/],
 };
 
 describe('the malformed scenario corpus', () => {
