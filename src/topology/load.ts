@@ -13,6 +13,7 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import { fileURLToPath } from 'node:url';
 import { InputError, type InputErrorDetail } from '../input/errors.js';
 import { didYouMean } from '../input/did-you-mean.js';
+import { checkModelName } from '../input/model-name.js';
 import { errorAt, loadDocument, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { validate } from '../input/schema.js';
 import { parseDurationNs } from '../input/units.js';
@@ -88,7 +89,13 @@ function loadUncached(file: string, chain: readonly string[]): MachineModel {
     const variantFile = validate(MachineVariantFileSchema, value, document);
     checkName(variantFile.name);
     const dir = dirname(resolve(file));
-    const baseFile = findModelFile(dir, variantFile.variantOf);
+    let baseFile: string | undefined;
+    try {
+      baseFile = findModelFile(dir, variantFile.variantOf);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return fail(['variantOf'], error.message, { expected: error.detail.expected, found: error.detail.found, hint: error.detail.hint });
+    }
     if (baseFile === undefined) {
       const known = modelFiles(dir).map((f) => basename(f, extname(f)));
       fail(['variantOf'], `unknown machine family "${variantFile.variantOf}"`, {
@@ -283,7 +290,15 @@ function modelFiles(dir: string): string[] {
     .map((n) => join(dir, n));
 }
 
+/**
+ * The one lookup of a machine model by name (families, `variantOf`, every
+ * command): the file `<dir>/<name>.yaml|.yml|.json`, or undefined when there
+ * is none. A name is a name, never a path: one that could leave `dir` (a
+ * slash, a leading dot) is an InputError. A path form for models outside the
+ * folder would be recognised here, written as a path.
+ */
 function findModelFile(dir: string, family: string): string | undefined {
+  checkModelName(family, 'machine');
   for (const extension of MODEL_EXTENSIONS) {
     const candidate = join(dir, `${family}${extension}`);
     if (existsSync(candidate)) return candidate;

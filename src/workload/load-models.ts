@@ -12,6 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { InputError } from '../input/errors.js';
 import { errorAt, formatFieldPath, loadDocument, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { didYouMean } from '../input/did-you-mean.js';
+import { checkModelName } from '../input/model-name.js';
 import { isDuration, parseDurationNs } from '../input/units.js';
 import type {
   CountExpression,
@@ -327,6 +328,7 @@ function checkNoCycles(procedures: Iterable<Procedure>, file: string): void {
 }
 
 function findModelFile(dir: string, name: string, kind: string): string {
+  checkModelName(name, kind);
   for (const extension of ['.yaml', '.yml', '.json']) {
     const file = join(dir, `${name}${extension}`);
     if (existsSync(file)) return file;
