@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import type { ScenarioRun } from '../pipeline.js';
 import { InputError } from '../input/errors.js';
 import { MAX_JSON_DOCUMENT_BYTES, readTextBounded } from '../input/read.js';
+import { checkStored } from '../input/stored.js';
+import { checkRunsAgree, ResolvedDocumentSchema, ResultsDocumentSchema } from './stored-documents.js';
 import { ensureWritableDir, writeFileAtomic } from './atomic.js';
 import { toCsv } from './csv.js';
 import { toFoldedStacks } from './folded.js';
@@ -49,9 +51,16 @@ export async function rerenderReport(dir: string, options: { version: string }):
 
 /** Reads the two stored documents of a report; a missing or foreign file is an InputError. */
 export async function readReportDocuments(dir: string): Promise<{ resolved: ResolvedDocument; results: ResultsDocument }> {
-  const resolved = await readJson(join(dir, 'resolved.json'), ['locksim', 'name', 'kind', 'seeds', 'points']);
-  const results = await readJson(join(dir, 'results.json'), ['locksim', 'scenario', 'points', 'folded']);
-  return { resolved: resolved as unknown as ResolvedDocument, results: results as unknown as ResultsDocument };
+  const resolvedFile = join(dir, 'resolved.json');
+  const resultsFile = join(dir, 'results.json');
+  const hint = 'Run the scenario again to rewrite the report';
+  const resolved = checkStored(ResolvedDocumentSchema, await readJson(resolvedFile, ['locksim', 'name', 'kind', 'seeds', 'points']), resolvedFile, { expected: 'the resolved.json `locksim run` writes', hint });
+  const results = checkStored(ResultsDocumentSchema, await readJson(resultsFile, ['locksim', 'scenario', 'points', 'folded']), resultsFile, { expected: 'the results.json `locksim run` writes', hint });
+  if (results.kind !== resolved.kind) {
+    throw new InputError('results.json and resolved.json describe different kinds of scenario', { file: resultsFile, path: 'kind', expected: JSON.stringify(resolved.kind), found: JSON.stringify(results.kind), hint: `${hint}.` });
+  }
+  checkRunsAgree(results.points, resolved.seeds, resolved.kind, resultsFile, 'points');
+  return { resolved: resolved as ResolvedDocument, results: results as ResultsDocument };
 }
 
 async function readJson(file: string, required: readonly string[]): Promise<Record<string, unknown>> {

@@ -18,6 +18,9 @@ import { join } from 'node:path';
 import type { RunOutput } from '../analysis/summarize.js';
 import { InputError } from '../input/errors.js';
 import { decodeText, readBytesBounded } from '../input/read.js';
+import { checkStored } from '../input/stored.js';
+import { RunOutputSchema } from '../analysis/stored-runs.js';
+import { Type } from '@sinclair/typebox';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import { scenarioHash } from './identity.js';
@@ -110,7 +113,8 @@ function readJournal(file: string, expected: CheckpointHeader, scenario: Resolve
     rewriteHeader(file, expected);
     return { runs, validBytes: Buffer.byteLength(`${JSON.stringify(expected)}\n`) };
   }
-  const header = parseLine(file, 1, lines[0]) as Partial<CheckpointHeader>;
+  const parsedHeader = parseLine(file, 1, lines[0]);
+  const header = (typeof parsedHeader === 'object' && parsedHeader !== null ? parsedHeader : {}) as Partial<CheckpointHeader>;
   if (header.locksimCheckpoint !== 1) {
     throw new InputError(`${file} is not a locksim checkpoint`, { file, line: 1, expected: 'a journal written by a locksim sweep', hint: 'Choose another checkpoint directory, or remove the file.' });
   }
@@ -124,9 +128,9 @@ function readJournal(file: string, expected: CheckpointHeader, scenario: Resolve
     });
   }
   for (let i = 1; i < lines.length; i++) {
-    const run = parseLine(file, i + 1, lines[i]) as CheckpointRun;
+    const run = checkLine(file, i + 1, parseLine(file, i + 1, lines[i]));
     const point = scenario.points.find((p) => p.index === run.point);
-    if (point === undefined || scenario.seeds[run.seedIndex] !== run.seed || run.output === undefined) {
+    if (point === undefined || scenario.seeds[run.seedIndex] !== run.seed || run.output.kind !== point.spec.kind) {
       throw new InputError('a checkpoint line does not match the scenario', { file, line: i + 1, expected: 'a point index and seed of this scenario', found: `point ${run.point}, seed ${JSON.stringify(run.seed)}`, hint: 'Remove the checkpoint and run again.' });
     }
     runs.set(runKey(run.point, run.seedIndex), run);
@@ -144,6 +148,24 @@ function journalLines(bytes: Buffer, file: string): string[] {
     start = end + 1;
   }
   return lines;
+}
+
+const CheckpointRunSchema = Type.Object({
+  point: Type.Integer({ minimum: 0 }),
+  seedIndex: Type.Integer({ minimum: 0 }),
+  seed: Type.String(),
+  machine: Type.String(),
+  output: RunOutputSchema,
+});
+
+/** A journal line with the shape of a finished run, every level of it; otherwise an InputError naming the line and field. */
+function checkLine(file: string, line: number, value: unknown): CheckpointRun {
+  try {
+    return checkStored(CheckpointRunSchema, value, file, { expected: 'a journal line of a locksim sweep', hint: 'The journal was edited or damaged; remove it and run again' }) as CheckpointRun;
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.message, { ...error.detail, line });
+    throw error;
+  }
 }
 
 function parseLine(file: string, line: number, text: string): unknown {

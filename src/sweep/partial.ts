@@ -14,6 +14,11 @@ import { join } from 'node:path';
 import type { PointRuns } from '../analysis/summarize.js';
 import { InputError } from '../input/errors.js';
 import { MAX_JSON_DOCUMENT_BYTES, readTextBounded } from '../input/read.js';
+import { checkStored } from '../input/stored.js';
+import { RunOutputSchema } from '../analysis/stored-runs.js';
+import { ResolvedScenarioSchema, RunPointSchema } from '../scenario/stored-scenario.js';
+import { checkRunsAgree } from '../report/stored-documents.js';
+import { Type } from '@sinclair/typebox';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { scenarioHash } from './identity.js';
@@ -42,6 +47,16 @@ export interface MergedSweep {
 
 const PARTIAL_NAME = /^partial-(\d+)-of-(\d+)\.json$/;
 
+const PartialResultSchema = Type.Object({
+  locksimPartial: Type.Literal(1),
+  scenarioName: Type.String(),
+  scenarioHash: Type.String(),
+  shard: Type.Object({ index: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1 }) }),
+  command: Type.Optional(Type.String()),
+  scenario: ResolvedScenarioSchema,
+  points: Type.Array(Type.Object({ point: RunPointSchema, machine: Type.String(), runs: Type.Array(RunOutputSchema) })),
+});
+
 export function partialFileName(shard: Shard): string {
   return `partial-${shard.index}-of-${shard.count}.json`;
 }
@@ -69,7 +84,9 @@ export function readPartial(file: string): PartialResult {
   if (record.locksimPartial !== 1 || typeof record.scenarioHash !== 'string' || record.shard === undefined || record.scenario === undefined || !Array.isArray(record.points)) {
     throw new InputError(`${file} is not a locksim partial result`, { file, expected: 'fields locksimPartial, scenarioHash, shard, scenario, points', hint: 'Pass the partial-I-of-N.json files (or their directories) written by `locksim run --shard`.' });
   }
-  return record as PartialResult;
+  const partial = checkStored(PartialResultSchema, record, file, { expected: 'a partial result written by `locksim run --shard`', hint: 'The file was edited or damaged; run that shard again' }) as PartialResult;
+  checkRunsAgree(partial.points, partial.scenario.seeds, partial.scenario.kind, file, 'points');
+  return partial;
 }
 
 /**
