@@ -391,6 +391,7 @@ function resolveSeeds(seeds: number | readonly (number | string)[]): string[] {
 }
 
 function readSweep(sweep: Record<string, Scalar[]>, schema: TSchema, at: Locator): SweepAxis[] {
+  checkSweepSize(sweep, at);
   const axes: SweepAxis[] = [];
   const sweepable = namedFieldPaths(schema).filter((p) => !UNSWEEPABLE_FIELDS.includes(p.split('.')[0]));
   for (const [key, values] of Object.entries(sweep)) {
@@ -405,9 +406,11 @@ function readSweep(sweep: Record<string, Scalar[]>, schema: TSchema, at: Locator
         throw at.error(['sweep', key], `\`${key}\` overlaps the sweep of \`${other.key}\``, { expected: 'sweep keys that do not contain one another', found: `\`${other.key}\` and \`${key}\`` }, 'key');
       }
     }
+    const firstIndex = new Map<Scalar, number>();
     values.forEach((value, index) => {
       at.validate(fieldSchema, value, ['sweep', key, index]);
-      const first = values.findIndex((v) => v === value);
+      const first = firstIndex.get(value) ?? index;
+      firstIndex.set(value, first);
       if (first !== index) {
         throw at.error(['sweep', key, index], `\`${String(value)}\` appears twice in the sweep of \`${key}\``, { expected: 'distinct values', found: `a repeat of item ${first}` });
       }
@@ -415,6 +418,21 @@ function readSweep(sweep: Record<string, Scalar[]>, schema: TSchema, at: Locator
     axes.push({ key, path, values });
   }
   return axes;
+}
+
+/**
+ * The point limit, checked on the lengths of the value lists before any value
+ * is read: a sweep past it is refused at once, however long its lists.
+ */
+function checkSweepSize(sweep: Record<string, readonly Scalar[]>, at: Locator): void {
+  const lengths = Object.entries(sweep).map(([key, values]) => [key, values.length] as const);
+  const pointCount = lengths.reduce((product, [, length]) => product * length, 1);
+  if (pointCount <= SCENARIO_LIMITS.sweepPoints) return;
+  throw at.error(['sweep'], `the sweep expands to ${pointCount} points (${lengths.map(([key, length]) => `${length} ${key}`).join(' x ')}), over the limit of ${SCENARIO_LIMITS.sweepPoints} points`, {
+    expected: `at most ${SCENARIO_LIMITS.sweepPoints} points`,
+    found: `${pointCount} points`,
+    hint: SWEEP_HINT,
+  });
 }
 
 /** Cartesian product in written order: the first key varies slowest. */

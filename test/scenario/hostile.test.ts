@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/input/errors.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
 
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'scenarios');
 
@@ -117,4 +117,18 @@ describe('hostile --set values', () => {
       expect(error.format()).toMatch(pattern);
     });
   }
+});
+
+describe('a sweep past the point limit', () => {
+  it('is refused on the lengths of its lists, before a value is read (300,000 values cost 190 s before)', () => {
+    const values = Array.from({ length: 300_000 }, (_, i) => `"${i + 1} ms"`).join(',');
+    let caught: unknown;
+    try {
+      loadScenarioText(`name: s\nmachine: r5.metal\ncontainers: 5\nlayers: 3\nsweep:\n  deadlines.launch: [${values}]\n`, 'big.yaml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).format()).toMatch(/^big\.yaml:6:3: sweep: the sweep expands to 300000 points \(300000 deadlines\.launch\), over the limit of 10000 points/);
+  });
 });
