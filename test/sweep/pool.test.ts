@@ -6,7 +6,7 @@ import { runScenarioPoints } from '../../src/pipeline.js';
 import { InputError } from '../../src/input/errors.js';
 import { SimulationLimitError } from '../../src/engine/index.js';
 import { CHECKPOINT_FILE } from '../../src/sweep/checkpoint.js';
-import { runPointsParallel, SweepInterruptedError } from '../../src/sweep/pool.js';
+import { poolThreads, runPointsParallel, SweepInterruptedError } from '../../src/sweep/pool.js';
 import { rebuildError, serializeError } from '../../src/sweep/task-errors.js';
 import { interruptOnSignals } from '../../src/sweep/run-sweep.js';
 import { launchScenario, pauseBenchScenario } from './tiny-scenario.js';
@@ -100,6 +100,14 @@ describe('runPointsParallel', () => {
     // Without resume the journal is replaced.
     await runPointsParallel(other, { jobs: 1, checkpoint: { dir } });
     expect(readFileSync(join(dir, CHECKPOINT_FILE), 'utf8').trimEnd().split('\n')).toHaveLength(1 + 2);
+  });
+
+  it('caps the threads at the runs and the cores: --jobs 1000 on two cores is two threads, and the same bytes', async () => {
+    expect(poolThreads(1000, 24, 2)).toBe(2);
+    expect(poolThreads(1000, 1, 24)).toBe(1);
+    expect(poolThreads(4, 24, 24)).toBe(4);
+    expect(poolThreads(3, 0, 8)).toBe(1);
+    expect(JSON.stringify(await runPointsParallel(scenario, { jobs: 1000 }))).toBe(reference);
   });
 
   it('refuses a job count that is not a whole number of at least 1', async () => {

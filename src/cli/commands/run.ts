@@ -164,7 +164,7 @@ export function scenarioRunOptions<T>(y: Argv<T>) {
     .option('seeds', { type: 'number', describe: 'replications per point (default: the file\'s seeds)' })
     .option('set', { type: 'string', array: true, describe: 'override a scenario field: path=value (YAML flow), repeatable' })
     .option('out', { type: 'string', describe: 'report directory (default reports/<scenario name>/)' })
-    .option('jobs', { type: 'number', describe: 'threads running the sweep (default: every core; 1 runs in this process)' })
+    .option('jobs', { type: 'number', describe: 'threads running the sweep (default and at most: one per core; 1 runs in this process)' })
     .option('shard', { type: 'string', describe: 'I/N: run every N-th point starting at I (0-based) and write a partial result for `locksim merge`' })
     .option('shard-from-env', { type: 'boolean', default: false, describe: 'take the shard from JOB_COMPLETION_INDEX + LOCKSIM_SHARD_COUNT (Kubernetes) or SLURM_ARRAY_TASK_ID + SLURM_ARRAY_TASK_COUNT; fail if absent' })
     .option('checkpoint', { type: 'string', describe: 'journal every finished run to DIR/checkpoint.jsonl (default with --resume: OUT/checkpoint)' })
