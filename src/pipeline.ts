@@ -22,6 +22,7 @@ import type { RunLimits } from './engine/index.js';
 import type { Topology } from './topology/topology.js';
 import { dirname, join } from 'node:path';
 import { DEFAULT_MODELS_DIR } from './topology/index.js';
+import { runHeapCap, usedHeapBytes } from './limits/heap.js';
 
 /** The `models/` folder: machines/, kernel/, nodes/, runtimes/. */
 export const MODELS_ROOT = dirname(DEFAULT_MODELS_DIR);
@@ -79,7 +80,9 @@ export function runPoint(point: RunPoint, scenarioSeed: string, options: Pick<Ru
   const seed = runSeed(scenarioSeed, point);
   // The caller's limits (tests, tools) tighten the scenario's; the heap is measured here, not in the model.
   const limits = { ...spec.limits, ...options.limits };
-  const heapProbe = (): number => process.memoryUsage().heapUsed;
+  // The memory cap is lowered to what this thread's V8 heap can hold (limits/heap.ts), so it stops the run before V8 aborts.
+  limits.maxHeapBytes = runHeapCap(limits.maxHeapBytes);
+  const heapProbe = usedHeapBytes;
   // 2. run
   if (spec.kind === 'pause-bench') {
     const result = runPauseBench({ topology, threads: spec.threads, placement: spec.placement, lock: spec.lock, holdNs: spec.holdNs, thinkNs: spec.thinkNs, durationNs: spec.durationNs, seed, limits, heapProbe });

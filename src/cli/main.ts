@@ -1,7 +1,5 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isInputError } from '../input/errors.js';
-import { SimulationLimitError } from '../engine/index.js';
 import type { CommandContext } from './context.js';
 import { registerValidate } from './commands/validate.js';
 import { registerModels } from './commands/models.js';
@@ -16,6 +14,7 @@ import { registerMerge } from './commands/merge.js';
 import { registerBench } from './commands/bench.js';
 
 import { EXIT } from './exit-codes.js';
+import { describeFailure } from './failure.js';
 
 const context: CommandContext = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -54,17 +53,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli(argv, context).parseAsync();
   } catch (error) {
-    if (isInputError(error)) {
-      context.err(`locksim: ${error.format()}`);
-      process.exitCode = EXIT.usage;
-    } else if (error instanceof SimulationLimitError) {
-      const field = { maxEvents: 'maxEvents', maxTimeNs: 'maxSimulatedTime', maxHeapBytes: 'maxMemory' }[error.limit];
-      context.err(`locksim: ${error.message}. Raise it with \`limits: {${field}: ...}\` in the scenario or --set limits.${field}=VALUE, or run a smaller scenario.`);
-      process.exitCode = EXIT.limit;
-    } else {
-      context.err(`locksim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      process.exitCode = EXIT.internal;
-    }
+    const failure = describeFailure(error);
+    context.err(`locksim: ${failure.message}`);
+    process.exitCode = failure.code;
   }
 }
 

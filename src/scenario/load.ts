@@ -18,7 +18,8 @@ import { InputError, type InputErrorDetail } from '../input/errors.js';
 import { formatFieldPath, loadDocument, parseDocumentText, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { didYouMean } from '../input/did-you-mean.js';
 import { describeUnsafeNode, findUnsafeNode } from '../input/plain-data.js';
-import { parseDurationNs, parseSizeBytes } from '../input/units.js';
+import { formatDurationNs, parseDurationNs, parseSizeBytes } from '../input/units.js';
+import { MAX_MOUNT_TABLE_SAMPLES, SAMPLE_BYTES, maxMountTableSamples } from '../limits/heap.js';
 import { DEFAULT_LIMITS, type RunLimits } from '../engine/index.js';
 import { DEFAULT_MODELS_DIR, buildTopology, findMachineModel, parseMachineSpec, type MachineSpec, type Topology } from '../topology/index.js';
 import { allParameters, listModelNames, loadLaunchModels } from '../workload/load-models.js';
@@ -488,7 +489,8 @@ class PointResolver {
   ) {}
 
   resolve(document: Record<string, unknown>): PointSpec {
-    return this.kind === 'launch' ? this.launch(document as unknown as LaunchScenarioFile) : this.pauseBench(document as unknown as PauseBenchScenarioFile);
+    if (this.kind === 'launch') return checkMountTableSamples(this.launch(document as unknown as LaunchScenarioFile), this.at);
+    return this.pauseBench(document as unknown as PauseBenchScenarioFile);
   }
 
   /** Lock names of every kernel model used so far (for per-lock metric names). */
@@ -698,6 +700,29 @@ class PointResolver {
       limits: at.limits(file.limits),
     };
   }
+}
+
+/**
+ * A run stores one mount-table sample per `sampleEvery` up to its horizon; a
+ * setting whose samples its memory cap cannot hold is refused here, naming
+ * the field, rather than left to exhaust the heap mid-run (limits/heap.ts).
+ */
+function checkMountTableSamples(spec: LaunchPointSpec, at: Locator): LaunchPointSpec {
+  const samples = Math.floor(spec.horizonNs / spec.sampleEveryNs) + 1;
+  const most = maxMountTableSamples(spec.limits.maxHeapBytes);
+  if (samples <= most) return spec;
+  const why = most < MAX_MOUNT_TABLE_SAMPLES ? `limits.maxMemory holds ${most} samples of ${SAMPLE_BYTES} bytes` : `a run stores at most ${MAX_MOUNT_TABLE_SAMPLES} samples`;
+  throw at.error(['sampleEvery'], `sampling every ${formatDurationNs(spec.sampleEveryNs)} up to the horizon (${formatDurationNs(spec.horizonNs)}) stores more mount-table samples than a run may hold`, {
+    expected: `a sampleEvery of at least ${formatDurationNs(roundUp(spec.horizonNs / Math.max(1, most - 1)))} (${why})`,
+    found: `${samples} samples`,
+    hint: 'Sample less often, or shorten the horizon.',
+  });
+}
+
+/** `value` rounded up to three significant digits, so the printed bound itself is allowed. */
+function roundUp(value: number): number {
+  const step = 10 ** (Math.floor(Math.log10(value)) - 2);
+  return Math.ceil(value / step) * step;
 }
 
 // ---------------------------------------------------------------- expectations

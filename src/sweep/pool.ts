@@ -27,6 +27,8 @@ import type { PointRuns, RunOutput } from '../analysis/summarize.js';
 import type { ResolvedScenario, RunPoint } from '../scenario/types.js';
 import type { LayerSpec } from '../workload/container-launch.js';
 import { InputError } from '../input/errors.js';
+import { SimulationLimitError } from '../engine/index.js';
+import { threadHeapMb } from '../limits/heap.js';
 import { Checkpoint, runKey, type CheckpointOptions } from './checkpoint.js';
 import { rebuildError } from './task-errors.js';
 import { loadedThreadId } from './thread-loaded.js';
@@ -180,7 +182,15 @@ async function runHere(points: readonly RunPoint[], tasks: readonly RunTask[], o
 
 async function runInPool(points: readonly RunPoint[], tasks: readonly RunTask[], jobs: number, options: Pick<SweepOptions, 'modelsDir' | 'limits' | 'signal'>, record: RecordRun, interrupted: () => Error): Promise<void> {
   const setup: WorkerSetup = { points, modelsDir: options.modelsDir, limits: options.limits };
-  const pool = new Piscina<SweepTask, SweepTaskResult>({ ...workerEntry(), workerData: setup, minThreads: jobs, maxThreads: jobs, idleTimeout: Number.POSITIVE_INFINITY });
+  const pool = new Piscina<SweepTask, SweepTaskResult>({
+    ...workerEntry(),
+    workerData: setup,
+    minThreads: jobs,
+    maxThreads: jobs,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    // Each thread's V8 heap is sized from the runs' memory cap, so the cap stops a run before V8 would (limits/heap.ts).
+    resourceLimits: { maxOldGenerationSizeMb: threadHeapMb(largestHeapCap(points, options.limits)) },
+  });
   const loaded = watchThreadsLoading(pool);
   // piscina reports a thread that fails between tasks, and a result that was already on its way when
   // destroy() terminated the thread ("Unexpected message from Worker"), as an 'error' event; unheard,
@@ -228,7 +238,7 @@ async function runInPool(points: readonly RunPoint[], tasks: readonly RunTask[],
             },
             (error: unknown) => {
               inFlight--;
-              stop(error);
+              stop(threadOutOfMemory(error) ? outOfMemory(largestHeapCap(points, options.limits)) : error);
             },
           );
         }
@@ -275,6 +285,21 @@ function watchThreadsLoading(pool: Piscina): { settled(): Promise<void> } {
       await Promise.race([Promise.all(pending), giveUp]);
     },
   };
+}
+
+/** The largest memory cap of any run of `points` (the caller's limits tighten the points' own, as in pipeline.runPoint). */
+function largestHeapCap(points: readonly RunPoint[], limits: SweepOptions['limits']): number {
+  return points.reduce((largest, point) => Math.max(largest, limits?.maxHeapBytes ?? point.spec.limits.maxHeapBytes), 0);
+}
+
+/** A pool thread that V8 stopped at its heap limit (resourceLimits). */
+function threadOutOfMemory(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/** The run limit a thread stopped by V8 reports (exit 3), should a run ever outgrow its thread between two heap checks. */
+function outOfMemory(capBytes: number): SimulationLimitError {
+  return new SimulationLimitError('maxHeapBytes', capBytes, `a run outgrew its thread's heap of ${threadHeapMb(capBytes)} MiB before its memory check stopped it`);
 }
 
 /** Longest wait for pool threads to finish loading before the pool is destroyed anyway. */
