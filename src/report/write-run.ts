@@ -17,7 +17,9 @@ import { InputError } from '../input/errors.js';
 import { MAX_JSON_DOCUMENT_BYTES, readTextBounded } from '../input/read.js';
 import { checkStored } from '../input/stored.js';
 import { checkRunsAgree, ResolvedDocumentSchema, ResultsDocumentSchema } from './stored-documents.js';
-import { ensureWritableDir, writeFileAtomic } from './atomic.js';
+import { existsSync } from 'node:fs';
+import { ensureWritableDir } from './atomic.js';
+import { writeReportDir, type ReportWriteOptions, type StageFile } from './report-dir.js';
 import { toCsv } from './csv.js';
 import { toFoldedStacks } from './folded.js';
 import { renderReportHtml, type ReportChart } from './html.js';
@@ -30,24 +32,41 @@ export interface WriteRunOptions {
   readonly version: string;
 }
 
-/** Writes the whole report of `run` into `outDir` (created if needed); returns the paths written. */
-export async function writeRunReport(run: ScenarioRun, outDir: string, options: WriteRunOptions): Promise<string[]> {
+/**
+ * Writes the whole report of `run` into `outDir` (created if needed), replacing
+ * any previous report whole or not at all (report-dir.ts); returns the paths written.
+ */
+export async function writeRunReport(run: ScenarioRun, outDir: string, options: WriteRunOptions, io: Pick<ReportWriteOptions, 'fs'> = {}): Promise<string[]> {
   await ensureWritableDir(outDir);
   const resolvedText = `${JSON.stringify(resolvedDocument(run.scenario, options), null, 2)}\n`;
   const resultsText = `${JSON.stringify(resultsDocument(run, { version: options.version }))}\n`;
-  await writeFileAtomic(join(outDir, 'resolved.json'), resolvedText);
-  await writeFileAtomic(join(outDir, 'results.json'), resultsText);
-  const written = [join(outDir, 'resolved.json'), join(outDir, 'results.json')];
-  const rendered = await renderReport(outDir, JSON.parse(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version });
-  return [...written, ...rendered];
+  return writeReportDir(
+    outDir,
+    async (stage) => {
+      const written = [await stage('resolved.json', resolvedText), await stage('results.json', resultsText)];
+      const rendered = await renderReport(stage, JSON.parse(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version });
+      return [...written, ...rendered];
+    },
+    io,
+  );
 }
 
-/** Redraws every derived file of a report directory from its resolved.json and results.json. */
-export async function rerenderReport(dir: string, options: { version: string }): Promise<string[]> {
-  const { resolved, results } = await readReportDocuments(dir);
-  await ensureWritableDir(dir, 'DIR');
-  return renderReport(dir, resolved, results, options);
+/** Redraws every derived file of a report directory from its resolved.json and results.json, replacing them whole or not at all. */
+export async function rerenderReport(dir: string, options: { version: string }, io: Pick<ReportWriteOptions, 'fs'> = {}): Promise<string[]> {
+  // A folder that is not a report is named as such before anything is locked or written.
+  if (!existsSync(dir)) await readReportDocuments(dir);
+  return writeReportDir(
+    dir,
+    async (stage) => {
+      const { resolved, results } = await readReportDocuments(dir);
+      return renderReport(stage, resolved, results, options);
+    },
+    { ...io, source: 'DIR', keep: STORED_DOCUMENTS },
+  );
 }
+
+/** The documents a report is redrawn from; `locksim report` keeps them as they are. */
+const STORED_DOCUMENTS = ['resolved.json', 'results.json'];
 
 /** Reads the two stored documents of a report; a missing or foreign file is an InputError. */
 export async function readReportDocuments(dir: string): Promise<{ resolved: ResolvedDocument; results: ResultsDocument }> {
@@ -84,13 +103,12 @@ async function readJson(file: string, required: readonly string[]): Promise<Reco
   return value as Record<string, unknown>;
 }
 
-/** Writes summary, charts, folded stacks and the page; returns the paths written. */
-async function renderReport(outDir: string, resolved: ResolvedDocument, results: ResultsDocument, options: { version: string }): Promise<string[]> {
+/** Stages summary, charts, folded stacks and the page; returns the paths they will have. */
+async function renderReport(stage: StageFile, resolved: ResolvedDocument, results: ResultsDocument, options: { version: string }): Promise<string[]> {
   const data = reportData(resolved, results);
   const written: string[] = [];
   const write = async (name: string, content: string | Uint8Array): Promise<void> => {
-    await writeFileAtomic(join(outDir, name), content);
-    written.push(join(outDir, name));
+    written.push(await stage(name, content));
   };
   await write('summary.json', `${JSON.stringify(data.summary, null, 2)}\n`);
   await write('summary.csv', summaryCsv(data.summary, resolved.kind));

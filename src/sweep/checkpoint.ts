@@ -14,11 +14,12 @@
  * same bytes as an uninterrupted one.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, ftruncateSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunOutput } from '../analysis/summarize.js';
 import { InputError } from '../input/errors.js';
 import { decodeText, readBytesBounded } from '../input/read.js';
 import { checkStored } from '../input/stored.js';
+import { describeWriteError, errnoCode, outputFailure } from '../report/output-errors.js';
 import { RunOutputSchema } from '../analysis/stored-runs.js';
 import { Type } from '@sinclair/typebox';
 import type { ResolvedScenario } from '../scenario/types.js';
@@ -68,11 +69,15 @@ export class Checkpoint {
   /** Opens (and with `resume`, reads) the journal of `scenario` in `options.dir`. */
   static open(scenario: ResolvedScenario, options: CheckpointOptions): Checkpoint {
     const file = join(options.dir, CHECKPOINT_FILE);
+    createCheckpointDir(options.dir);
     try {
-      mkdirSync(options.dir, { recursive: true });
+      return Checkpoint.openJournal(file, scenario, options);
     } catch (error) {
-      throw new InputError(`cannot create the checkpoint directory ${options.dir}`, { file: '--checkpoint', found: error instanceof Error ? error.message : String(error), hint: 'Choose a writable directory.' });
+      throw outputFailure(error, `cannot write the checkpoint journal ${file}`, options.resume === true ? 'its journalled runs are kept' : 'no run was journalled') ?? error;
     }
+  }
+
+  private static openJournal(file: string, scenario: ResolvedScenario, options: CheckpointOptions): Checkpoint {
     const header: CheckpointHeader = { locksimCheckpoint: 1, scenarioName: scenario.name, scenarioHash: scenarioHash(scenario) };
     if (options.resume === true && existsSync(file)) {
       const { runs, validBytes } = readJournal(file, header, scenario);
@@ -92,14 +97,47 @@ export class Checkpoint {
   /** Journals one finished run durably before returning. */
   append(run: CheckpointRun): void {
     if (this.fd === undefined) throw new Error(`checkpoint ${this.file} is closed`);
-    writeSync(this.fd, `${encodeJson(run)}\n`);
-    fsyncSync(this.fd);
+    try {
+      writeSync(this.fd, `${encodeJson(run)}\n`);
+      fsyncSync(this.fd);
+    } catch (error) {
+      // A torn last line is dropped on resume, so everything before it stays usable.
+      throw outputFailure(error, `cannot journal a finished run in ${this.file}`, 'the runs journalled before it are kept; free space and continue with --resume') ?? error;
+    }
   }
 
   close(): void {
     if (this.fd === undefined) return;
     closeSync(this.fd);
     this.fd = undefined;
+  }
+}
+
+/**
+ * Creates the checkpoint directory one level at a time: Node's recursive
+ * mkdir reports ENOENT where a level cannot be made (a read-only mount), and
+ * the user needs the real reason.
+ */
+function createCheckpointDir(dir: string): void {
+  const missing: string[] = [];
+  for (let current = resolve(dir); !existsSync(current); current = dirname(current)) {
+    missing.push(current);
+    if (dirname(current) === current) break;
+  }
+  for (const level of missing.reverse()) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      if (errnoCode(error) === 'EEXIST') continue;
+      const failure = outputFailure(error, `cannot create the checkpoint directory ${dir}`, 'nothing was run');
+      if (failure?.kind === 'device') throw failure;
+      throw new InputError(`cannot create the checkpoint directory ${dir}`, {
+        file: '--checkpoint',
+        expected: 'a directory that can be created and written',
+        found: describeWriteError(error) ?? errnoCode(error) ?? String(error),
+        hint: 'Choose a writable directory with --checkpoint.',
+      });
+    }
   }
 }
 

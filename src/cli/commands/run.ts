@@ -15,6 +15,8 @@ import { checkJobCount, SweepInterruptedError } from '../../sweep/pool.js';
 import { interruptOnSignals, resolveShard, runSweep, type SweepOutcome } from '../../sweep/run-sweep.js';
 import { EXIT } from '../exit-codes.js';
 import { ensureWritableDir } from '../../report/atomic.js';
+import { withReportLock } from '../../report/report-dir.js';
+import type { Shard } from '../../sweep/shard.js';
 import { writeRunReport } from '../../report/write-run.js';
 import { loadScenario } from '../../scenario/load.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
@@ -91,6 +93,13 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
   // Without --shard, a scheduler's array index in the environment selects the shard (issue 9).
   const shard = resolveShard({ shard: options.shard, requireEnvironment: options.shardFromEnv }, process.env);
   await ensureWritableDir(outDir);
+  const sweep = (): Promise<string> => sweepAndReport(scenario, outDir, shard, options, context);
+  // A second locksim writing this report is refused now, before either simulates (report-dir.ts);
+  // shards may share a folder: each writes only its own partial.
+  return shard === undefined ? withReportLock(outDir, '--out', sweep) : sweep();
+}
+
+async function sweepAndReport(scenario: ResolvedScenario, outDir: string, shard: Shard | undefined, options: RunCommandOptions, context: CommandContext): Promise<string> {
   const checkpointDir = options.checkpoint ?? (options.resume === true ? join(outDir, shard === undefined ? 'checkpoint' : `checkpoint-${shard.index}-of-${shard.count}`) : undefined);
   const total = scenario.points.length * scenario.seeds.length;
   const progress = createProgress({ total, label: `${scenario.name}`, enabled: context.isTty && process.stderr.isTTY === true && options.quiet !== true });
