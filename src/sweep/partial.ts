@@ -20,6 +20,7 @@ import { ResolvedScenarioSchema, RunPointSchema } from '../scenario/stored-scena
 import { checkRunsAgree } from '../report/stored-documents.js';
 import { Type } from '@sinclair/typebox';
 import { writeFileAtomic } from '../report/atomic.js';
+import { outputFailure } from '../report/output-errors.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { scenarioHash } from './identity.js';
 import { decodeJson, encodeJson } from './json-codec.js';
@@ -68,7 +69,11 @@ export function makePartial(scenario: ResolvedScenario, shard: Shard, points: re
 /** Writes `<dir>/partial-I-of-N.json` atomically; returns its path. The directory must exist. */
 export async function writePartial(dir: string, partial: PartialResult): Promise<string> {
   const file = join(dir, partialFileName(partial.shard));
-  await writeFileAtomic(file, `${encodeJson(partial)}\n`);
+  try {
+    await writeFileAtomic(file, `${encodeJson(partial)}\n`);
+  } catch (error) {
+    throw outputFailure(error, `cannot write the shard's partial result ${file}`, 'its previous version, if any, is intact; run the shard again') ?? error;
+  }
   return file;
 }
 
