@@ -72,6 +72,8 @@ const CASES: Record<string, [number | undefined, string | undefined, RegExp]> = 
   'proto-where.yaml': [6, 'expect[0].where.__proto__', /`__proto__` is not a field name/],
   'huge-deadline.yaml': [6, 'deadlines.launch', /"1e300 h" is too large \(expected at most 9007199254740992 ns/],
   'huge-arrival.yaml': [5, 'arrival.over', /"1e300 h" is too large/],
+  'negative-count-parameter.yaml': [6, 'parameters.runc_setup_mounts', /value too small \(expected a number >= 0, found -5\)/],
+  'nan-value.yaml': [3, 'containers', /invalid value \(expected an integer >= 1 and <= 100000, found NaN\)/],
 };
 
 describe('the malformed scenario corpus', () => {
