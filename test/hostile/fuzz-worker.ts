@@ -1,0 +1,64 @@
+/**
+ * The fuzz test's thread (fuzz.test.ts): each case is a scenario text, and
+ * perhaps a machine file, run the way `locksim run --jobs 1` runs them, with
+ * the outcome mapped to an exit code exactly as the CLI maps it. The thread
+ * runs under a V8 heap limit (resourceLimits), so a case that outgrows it kills
+ * the thread and fails the test: the memory bound is V8's, not a sample.
+ */
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeFailure } from '../../src/cli/failure.js';
+import { summarizeScenario } from '../../src/analysis/summarize.js';
+import { runPoint } from '../../src/pipeline.js';
+import { loadScenarioText } from '../../src/scenario/load.js';
+import { resultsDocument } from '../../src/report/run-report.js';
+
+export interface FuzzCase {
+  readonly scenario: string;
+  /** A machine file to add to the models folder as `<machineName>.yaml`. */
+  readonly machine?: { readonly name: string; readonly text: string };
+  /** `--set` overrides. */
+  readonly set?: readonly string[];
+}
+
+export interface FuzzOutcome {
+  readonly code: number;
+  readonly message: string;
+  /** Keys that appeared on Object.prototype during the case (none, ever). */
+  readonly polluted: readonly string[];
+}
+
+/** Runs (point, seed) per case at most, each under a small event cap: the fuzz is about inputs, not long runs. */
+const RUNS_PER_CASE = 2;
+const LIMITS = { maxEvents: 20_000 };
+
+const repository = (workerData as { repository: string }).repository;
+const models = mkdtempSync(join(tmpdir(), 'locksim-fuzz-models-'));
+cpSync(join(repository, 'models'), models, { recursive: true });
+
+function runCase(job: FuzzCase): Omit<FuzzOutcome, 'polluted'> {
+  try {
+    if (job.machine !== undefined) writeFileSync(join(models, 'machines', `${job.machine.name}.yaml`), job.machine.text);
+    const scenario = loadScenarioText(job.scenario, 'fuzz.yaml', { modelsDir: models, set: job.set });
+    const point = scenario.points[0];
+    const seeds = scenario.seeds.slice(0, RUNS_PER_CASE);
+    const runs = seeds.map((seed) => runPoint(point, seed, { modelsDir: models, limits: LIMITS }));
+    const points = [{ point, machine: runs[runs.length - 1].machine, runs: runs.map((r) => r.output) }];
+    const summary = summarizeScenario(scenario.name, seeds, points);
+    JSON.stringify(resultsDocument({ scenario: { ...scenario, seeds, points: [point] }, points, summary }, { version: 'fuzz' }));
+    return { code: 0, message: '' };
+  } catch (error) {
+    return describeFailure(error);
+  }
+}
+
+const prototypeKeys = (): string[] => Object.getOwnPropertyNames(Object.prototype).sort();
+const cleanPrototype = prototypeKeys();
+
+parentPort?.on('message', (job: FuzzCase) => {
+  const outcome = runCase(job);
+  const polluted = prototypeKeys().filter((key) => !cleanPrototype.includes(key));
+  parentPort?.postMessage({ ...outcome, polluted } satisfies FuzzOutcome);
+});
