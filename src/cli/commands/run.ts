@@ -192,7 +192,7 @@ export function canonicalArgs(command: string, positional: string, argv: { seed?
   return args;
 }
 
-export const EXIT_CODES_EPILOGUE = 'Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 130 interrupted (finished runs kept in the checkpoint).';
+export const EXIT_CODES_EPILOGUE = 'Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 74 a write the machine refused (full disk; the previous report is intact), 130 interrupted (finished runs kept in the checkpoint).';
 
 export function registerRun(cli: Argv, context: CommandContext): Argv {
   return cli.command(
