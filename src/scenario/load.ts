@@ -207,7 +207,10 @@ function parseOverrides(entries: readonly string[]): SetOverride[] {
       throw new InputError('cannot expand the value', { file: '--set', path: pathText, expected: 'a plain YAML value', found: error instanceof Error ? error.message : String(error) });
     }
     const unsafe = findUnsafeNode(value);
-    if (unsafe !== undefined) throw new InputError(describeUnsafeNode(unsafe).message, { file: '--set', path: formatFieldPath([...path, ...unsafe.path]), ...describeUnsafeNode(unsafe) });
+    if (unsafe !== undefined) {
+      const { message, expected, found } = describeUnsafeNode(unsafe);
+      throw new InputError(message, { file: '--set', path: formatFieldPath([...path, ...unsafe.path]), expected, found });
+    }
     return { text, path, value: value === undefined ? null : value };
   });
 }
