@@ -22,9 +22,9 @@ const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
 const HEAP_BOUND_MB = 640;
 
 const seedSetting = process.env.LOCKSIM_FUZZ_SEED;
-const SEED = seedSetting === 'random' ? undefined : seedSetting === undefined ? 18 : Number(seedSetting);
+const SEED = seedSetting === 'random' ? Math.floor(Math.random() * 2 ** 31) : seedSetting === undefined ? 18 : Number(seedSetting);
 const RUNS = Number(process.env.LOCKSIM_FUZZ_RUNS ?? 1);
-const settings = (numRuns: number): fc.Parameters<unknown> => ({ numRuns: Math.max(1, Math.round(numRuns * RUNS)), ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true });
+const settings = (numRuns: number): fc.Parameters<unknown> => ({ numRuns: Math.max(1, Math.round(numRuns * RUNS)), seed: SEED, endOnFailure: true });
 
 // ---------------------------------------------------------------- the thread
 
@@ -64,7 +64,7 @@ function run(job: FuzzCase): Promise<FuzzOutcome> {
 
 const tally = new Map<number, number>();
 afterAll(() => {
-  if (process.env.LOCKSIM_FUZZ_TALLY !== undefined) console.log('fuzz outcomes by exit code', Object.fromEntries(tally));
+  if (process.env.LOCKSIM_FUZZ_TALLY !== undefined) console.log(`fuzz seed ${SEED}, outcomes by exit code`, Object.fromEntries(tally));
 });
 
 async function expectCleanOutcome(job: FuzzCase): Promise<void> {
