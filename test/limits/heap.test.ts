@@ -5,7 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Simulation, type ProcessBody } from '../../src/engine/index.js';
+import { Simulation, SimulationLimitError, type ProcessBody } from '../../src/engine/index.js';
+import { runPointsParallel } from '../../src/sweep/pool.js';
+import { launchScenario } from '../sweep/tiny-scenario.js';
 import { HEAP_SHARE, maxMountTableSamples, runHeapCap, threadHeapMb } from '../../src/limits/heap.js';
 import { InputError } from '../../src/input/errors.js';
 import { loadScenarioText } from '../../src/scenario/load.js';
@@ -32,6 +34,17 @@ describe('the effective cap', () => {
     })());
     sim.run();
     expect(looks).toBe(2);
+  });
+});
+
+describe('in pool threads', () => {
+  it('a run past its cap stops with the cap (exit 3), in a thread whose heap was sized from it', async () => {
+    const tiny = launchScenario([60], ['1', '2']);
+    const capped = { ...tiny, points: tiny.points.map((p) => ({ ...p, spec: { ...p.spec, limits: { ...p.spec.limits, maxHeapBytes: 1 * MiB } } })) };
+    const error = await runPointsParallel(capped, { jobs: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SimulationLimitError);
+    expect((error as SimulationLimitError).limit).toBe('maxHeapBytes');
+    expect((error as SimulationLimitError).value).toBe(1 * MiB);
   });
 });
 
