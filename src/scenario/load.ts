@@ -714,6 +714,9 @@ function checkMountTableSamples(spec: LaunchPointSpec, at: Locator): LaunchPoint
   const samples = Math.floor(spec.horizonNs / spec.sampleEveryNs) + 1;
   const most = maxMountTableSamples(spec.limits.maxHeapBytes);
   if (samples <= most) return spec;
+  if (most < 2) {
+    throw at.error(['limits', 'maxMemory'], 'the memory cap cannot hold a run\'s mount-table samples', { expected: `at least ${2 * SAMPLE_BYTES} bytes`, found: `${spec.limits.maxHeapBytes} bytes` });
+  }
   const why = most < MAX_MOUNT_TABLE_SAMPLES ? `limits.maxMemory holds ${most} samples of ${SAMPLE_BYTES} bytes` : `a run stores at most ${MAX_MOUNT_TABLE_SAMPLES} samples`;
   throw at.error(['sampleEvery'], `sampling every ${formatDurationNs(spec.sampleEveryNs)} up to the horizon (${formatDurationNs(spec.horizonNs)}) stores more mount-table samples than a run may hold`, {
     expected: `a sampleEvery of at least ${formatDurationNs(roundUp(spec.horizonNs / Math.max(1, most - 1)))} (${why})`,

@@ -67,6 +67,7 @@ describe('mount-table samples', () => {
     expect(refusal(scenario('sampleEvery: "1 ms"\nlimits: {maxMemory: "16 MiB"}')).format()).toMatch(/sampleEvery: .*\(expected a sampleEvery of at least 2\.29 ms \(limits\.maxMemory holds 52428 samples of 320 bytes\), found 120001 samples\)/);
     expect(loadScenarioText(scenario('sampleEvery: "121 us"'), 's.yaml').points).toHaveLength(1);
     expect(maxMountTableSamples(4 * 2 ** 30)).toBe(1_000_000);
+    expect(refusal(scenario('limits: {maxMemory: "1 B"}')).format()).toMatch(/limits\.maxMemory: the memory cap cannot hold a run's mount-table samples \(expected at least 640 bytes, found 1 bytes\)/);
   });
 });
 
