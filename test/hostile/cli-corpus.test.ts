@@ -6,15 +6,16 @@
  * hostile input; the file-level corpus is test/fixtures/scenarios/
  * (test/scenario/hostile.test.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import { DEFAULT_MODELS_DIR } from '../../src/topology/index.js';
 import { recordingContext, TINY_LAUNCH } from '../cli/support.js';
 
 const root = mkdtempSync(join(tmpdir(), 'locksim-hostile-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const file = (name: string, content: string | Buffer): string => {
   const path = join(root, name);
   writeFileSync(path, content);

@@ -5,8 +5,7 @@
  * runs under a V8 heap limit (resourceLimits), so a case that outgrows it kills
  * the thread and fails the test: the memory bound is V8's, not a sample.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeFailure } from '../../src/cli/failure.js';
@@ -34,9 +33,8 @@ export interface FuzzOutcome {
 const RUNS_PER_CASE = 2;
 const LIMITS = { maxEvents: 20_000 };
 
-const repository = (workerData as { repository: string }).repository;
-const models = mkdtempSync(join(tmpdir(), 'locksim-fuzz-models-'));
-cpSync(join(repository, 'models'), models, { recursive: true });
+/** A copy of the models folder, the test's: the cases add machine files to it. */
+const models = (workerData as { models: string }).models;
 
 function runCase(job: FuzzCase): Omit<FuzzOutcome, 'polluted'> {
   try {

@@ -9,7 +9,8 @@
  * LOCKSIM_FUZZ_SEED (a number, or "random") and LOCKSIM_FUZZ_RUNS to explore.
  */
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
@@ -28,13 +29,15 @@ const settings = (numRuns: number): fc.Parameters<unknown> => ({ numRuns: Math.m
 
 // ---------------------------------------------------------------- the thread
 
+const models = mkdtempSync(join(tmpdir(), 'locksim-fuzz-models-'));
 let worker: Worker;
 let pending: { resolve(outcome: FuzzOutcome): void; reject(error: Error): void } | undefined;
 let died: Error | undefined;
 
 beforeAll(() => {
+  cpSync(join(REPOSITORY, 'models'), models, { recursive: true });
   worker = new Worker(new URL('./fuzz-thread.mjs', import.meta.url), {
-    workerData: { repository: REPOSITORY },
+    workerData: { models },
     resourceLimits: { maxOldGenerationSizeMb: HEAP_BOUND_MB },
   });
   worker.on('message', (outcome: FuzzOutcome) => {
@@ -52,6 +55,7 @@ beforeAll(() => {
 afterAll(async () => {
   worker.removeAllListeners('exit');
   await worker.terminate();
+  rmSync(models, { recursive: true, force: true });
 });
 
 function run(job: FuzzCase): Promise<FuzzOutcome> {

@@ -1,14 +1,15 @@
 // The one bounded reader: a size cap that holds for devices and pipes too, and binary files refused by name.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readTextBounded } from '../../src/input/read.js';
 import { loadDocument } from '../../src/input/load.js';
 import { importC2cMatrix } from '../../src/topology/index.js';
 import { errorOf } from '../support/input-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'locksim-read-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const limits = { maxBytes: 1000, expected: 'a test file' };
 
 describe('readTextBounded', () => {

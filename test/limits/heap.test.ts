@@ -1,10 +1,10 @@
 // Issue 18: a memory cap that holds. The cap binds before V8's own heap limit, in the CLI's thread and in pool threads,
 // the engine looks often enough, and a sampleEvery whose samples the cap cannot hold is refused before the run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Simulation, SimulationLimitError, type ProcessBody } from '../../src/engine/index.js';
 import { runPointsParallel } from '../../src/sweep/pool.js';
 import { launchScenario } from '../sweep/tiny-scenario.js';
@@ -13,6 +13,8 @@ import { InputError } from '../../src/input/errors.js';
 import { loadScenarioText } from '../../src/scenario/load.js';
 
 const MiB = 2 ** 20;
+const out = mkdtempSync(join(tmpdir(), 'locksim-heap-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('the effective cap', () => {
   it('is the scenario\'s, or 75% of the thread\'s V8 heap limit when that is lower (the default 4 GiB against V8\'s 4144 MiB)', () => {
@@ -74,7 +76,7 @@ describe('mount-table samples', () => {
 describe('the CLI under a small V8 heap', () => {
   it('stops a run that outgrows it with exit 3 naming the cap, where V8 used to abort the process (exit 134)', async () => {
     const result = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/cli/main.ts', 'run', 'test/cli/fixtures/heap-grower.yaml', '--jobs', '1', '--quiet', '--out', join(mkdtempSync(join(tmpdir(), 'locksim-heap-')), 'report')], {
+      const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/cli/main.ts', 'run', 'test/cli/fixtures/heap-grower.yaml', '--jobs', '1', '--quiet', '--out', join(out, 'report')], {
         env: { ...process.env, FORCE_COLOR: '0' },
       });
       let stderr = '';

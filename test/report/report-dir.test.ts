@@ -2,7 +2,7 @@
 // one line with exit 74 or 2 that says the previous report is intact. Failures are injected through the ReportFs
 // layer, so these run anywhere (as root too); one test also fills a real tmpfs, where it may mount one.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,7 @@ const mountedReadOnly = mountTmpfs(READ_ONLY_FS, 'size=64k,ro');
 afterAll(() => {
   if (mounted) execFileSync('umount', [TINY_FS]);
   if (mountedReadOnly) execFileSync('umount', [READ_ONLY_FS]);
+  rmSync(root, { recursive: true, force: true });
 });
 
 describe.skipIf(!mounted)('a report on a full tmpfs (root only)', () => {

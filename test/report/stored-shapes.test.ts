@@ -1,9 +1,9 @@
 // Issue 18: files locksim reads back (results.json, resolved.json, checkpoint lines, partials) are checked at every level:
 // a wrong shape is an InputError naming the file and the field, never a TypeError (exit 70).
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/input/errors.js';
 import { runScenario, type ScenarioRun } from '../../src/pipeline.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -17,6 +17,7 @@ const TINY = 'test/cli/fixtures/tiny-launch.yaml';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the edits reach any depth of an untyped document
 type Doc = Record<string, any>;
 const root = mkdtempSync(join(tmpdir(), 'locksim-shapes-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const report = join(root, 'report');
 let run: ScenarioRun;
 

@@ -1,8 +1,8 @@
 // Issue 18: a machine model's size is checked against MACHINE_LIMITS before any per-CPU or per-pair table is built.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadMachineModel, parseC2cCsv } from '../../src/topology/index.js';
 import { parseCpuList } from '../../src/input/cpulist.js';
 import { loadScenarioText } from '../../src/scenario/load.js';
@@ -10,6 +10,7 @@ import { errorOf } from '../support/input-error.js';
 
 const TINY = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'models', 'tiny.yaml'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'locksim-bounds-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** tiny.yaml with its generated layout and `edit` applied, written as `name`.yaml in a temp folder. */
 function machineFile(name: string, edit: (text: string) => string): string {

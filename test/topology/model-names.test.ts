@@ -1,8 +1,8 @@
 // Issue 18: a model name picks a file in the models folder and can never leave it.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODELS_DIR, findMachineModel, loadMachineModel } from '../../src/topology/index.js';
 import { loadLaunchModels } from '../../src/workload/load-models.js';
 import { loadScenarioText } from '../../src/scenario/load.js';
@@ -11,6 +11,7 @@ import { errorOf } from '../support/input-error.js';
 
 // A valid model outside the models folder, which a path-like name would reach.
 const outside = mkdtempSync(join(tmpdir(), 'locksim-outside-'));
+afterAll(() => rmSync(outside, { recursive: true, force: true }));
 mkdirSync(join(outside, 'evil'));
 writeFileSync(join(outside, 'evil', 'x.yaml'), readFileSync(join(DEFAULT_MODELS_DIR, 'r5.metal.yaml'), 'utf8').replace('name: r5.metal', 'name: x'));
 const escape = `../../../../../../../../..${join(outside, 'evil', 'x')}`;
@@ -26,7 +27,7 @@ describe('model names', () => {
   });
 
   it('refuses a variantOf that is a path, at the field', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'locksim-variant-'));
+    const dir = mkdtempSync(join(outside, 'variant-'));
     const file = join(dir, 'v.yaml');
     writeFileSync(file, `name: v\ndescription: a variant\nvariantOf: "${escape}"\nvariant: {smt: false}\n`);
     expect(errorOf(() => loadMachineModel(file)).format()).toMatch(/v\.yaml:3:12: variantOf: a machine model is named, not given as a path/);
