@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * (and from itself); `pipeline` is src/pipeline.ts, the orchestrator.
  */
 const LAYERS = [
-  ['engine', 'input'],
+  ['engine', 'input', 'limits'],
   ['topology'],
   ['coherence', 'scheduler', 'models'],
   ['kernel'],

@@ -10,9 +10,11 @@
  * a run where launches never finished) are stored as the strings "Infinity",
  * "-Infinity" and "NaN", which JSON numbers cannot carry.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../input/errors.js';
+import { readTextBounded } from '../input/read.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { ScenarioSummary } from '../analysis/summary.js';
 import type { ResolvedScenario } from '../scenario/types.js';
@@ -100,6 +102,9 @@ function isStoredNumber(value: unknown): value is StoredNumber {
   return typeof value === 'number' || value === 'Infinity' || value === '-Infinity' || value === 'NaN';
 }
 
+/** Far past any baseline (one number per metric and point of a sweep of at most 10,000 points). */
+const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
+
 /** Parses a baseline file's text; a malformed one is an InputError naming the file. */
 export function parseBaseline(text: string, file: string): Baseline {
   const fail = (found: string): never => {
@@ -125,14 +130,8 @@ export function parseBaseline(text: string, file: string): Baseline {
 /** The baseline of `scenario`, or undefined when none was recorded. */
 export async function readBaseline(scenario: Pick<ResolvedScenario, 'file' | 'name'>): Promise<Baseline | undefined> {
   const file = baselinePath(scenario);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return parseBaseline(text, file);
+  if (!existsSync(file)) return undefined;
+  return parseBaseline(readTextBounded(file, { maxBytes: MAX_BASELINE_BYTES, expected: 'a baseline written by `locksim check --update-baseline`' }), file);
 }
 
 function relativeChangePct(baseline: number, now: number): number {

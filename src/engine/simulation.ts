@@ -16,8 +16,12 @@ export interface RunLimits {
 
 export const DEFAULT_LIMITS: RunLimits = { maxEvents: 200_000_000, maxTimeNs: 24 * 3600 * 1e9, maxHeapBytes: 4 * 2 ** 30 };
 
-/** Events between two looks at the heap: cheap enough to be invisible, frequent enough to stop a blow-up. */
-const HEAP_CHECK_EVERY = 1 << 16;
+/**
+ * Events between two looks at the heap: cheap enough to be invisible (a look
+ * costs about a microsecond, the events between them milliseconds), frequent
+ * enough that a run cannot allocate far past its cap in between.
+ */
+const HEAP_CHECK_EVERY = 1 << 12;
 
 export class SimulationLimitError extends Error {
   constructor(

@@ -6,9 +6,19 @@ import { InputError, type InputErrorDetail } from './errors.js';
 
 const EXPECTED = 'a Linux CPU list such as "0-23,48-71"';
 
-/** Ascending, de-duplicated CPU ids. Empty text is an empty list. */
+/**
+ * Most logical CPUs of a machine locksim models: past every shipping server
+ * (the largest AWS instance has 896 vCPUs). Every CPU-indexed structure is
+ * sized from a count checked against this before it is allocated.
+ */
+export const MAX_CPUS = 1024;
+
+/** Ascending, de-duplicated CPU ids, each below MAX_CPUS (a range is checked before it is expanded). Empty text is an empty list. */
 export function parseCpuList(text: unknown, at: InputErrorDetail = {}): number[] {
-  if (typeof text === 'number' && Number.isInteger(text) && text >= 0) return [text];
+  const tooHigh = (id: number): never => {
+    throw new InputError(`CPU ${id} is beyond any machine locksim models`, { ...at, expected: `CPU ids 0-${MAX_CPUS - 1}`, found: JSON.stringify(text) ?? String(text) });
+  };
+  if (typeof text === 'number' && Number.isInteger(text) && text >= 0) return text < MAX_CPUS ? [text] : tooHigh(text);
   if (typeof text !== 'string') {
     throw new InputError('expected a CPU list', { ...at, expected: EXPECTED, found: JSON.stringify(text) ?? String(text) });
   }
@@ -26,6 +36,7 @@ export function parseCpuList(text: unknown, at: InputErrorDetail = {}): number[]
     if (last < first || stride < 1) {
       throw new InputError(`the range "${part}" runs backwards`, { ...at, expected: EXPECTED, found: JSON.stringify(text) });
     }
+    if (last >= MAX_CPUS) tooHigh(last);
     for (let id = first; id <= last; id += stride) ids.add(id);
   }
   return [...ids].sort((a, b) => a - b);

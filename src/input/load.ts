@@ -8,9 +8,10 @@
  * size cap are refused before parsing: an input file is hand-written, and a
  * huge one is a mistake (or an alias bomb) rather than a model.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { InputError, type InputErrorDetail } from './errors.js';
+import { describeUnsafeNode, findUnsafeNode } from './plain-data.js';
+import { readTextBounded } from './read.js';
 
 /** Default size cap for one input file. */
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
@@ -45,30 +46,11 @@ export interface LoadOptions {
 /** Reads and parses `file`; YAML syntax errors and unreadable files are InputErrors with file:line:column. */
 export function loadDocument(file: string, options: LoadOptions = {}): LoadedDocument {
   const maxBytes = options.maxBytes ?? MAX_INPUT_BYTES;
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (error) {
-    throw new InputError('cannot read the file', {
-      file,
-      expected: 'an existing, readable file',
-      found: errorCode(error) === 'ENOENT' ? 'no such file' : describeError(error),
-    });
-  }
-  if (size > maxBytes) {
-    throw new InputError('the file is too large to be an input file', {
-      file,
-      expected: `at most ${maxBytes} bytes`,
-      found: `${size} bytes`,
-      hint: 'Input files are hand-written models and scenarios; check that this is the right file.',
-    });
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError('cannot read the file', { file, expected: 'a readable file', found: describeError(error) });
-  }
+  const text = readTextBounded(file, {
+    maxBytes,
+    expected: 'a YAML or JSON input file',
+    hint: 'Input files are hand-written models and scenarios; check that this is the right file.',
+  });
   return parseDocumentText(text, file);
 }
 
@@ -119,6 +101,12 @@ export function parseDocumentText(text: string, file: string): LoadedDocument {
     }
     return best;
   };
+  const unsafe = findUnsafeNode(value);
+  if (unsafe !== undefined) {
+    const { message, expected, found } = describeUnsafeNode(unsafe);
+    const position = locate(unsafe.path, unsafe.kind === 'proto-key' ? 'key' : 'value');
+    throw new InputError(message, { file, line: position?.line, column: position?.column, path: formatFieldPath(unsafe.path), expected, found });
+  }
   return { file, value, locate };
 }
 

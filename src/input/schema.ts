@@ -189,6 +189,8 @@ function kindOf(schema: TSchema): unknown {
 function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (an empty value)';
+  // JSON.stringify would print NaN and the infinities as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === 'object') return 'a mapping';
   const text = JSON.stringify(value) ?? String(value);

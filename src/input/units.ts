@@ -143,8 +143,20 @@ function parseQuantity(
       found: describe(value),
     });
   }
-  return amount * factor;
+  const result = amount * factor;
+  if (!(Math.abs(result) <= MAX_QUANTITY)) {
+    throw new InputError(`${describe(text)} is too large`, {
+      ...at,
+      expected: dimension === 'duration' ? `at most ${MAX_QUANTITY} ns (about 104 days)` : `at most ${MAX_QUANTITY} bytes (8 PiB)`,
+      found: describe(value),
+      hint: dimension === 'duration' ? 'Past 2^53 ns a time in nanoseconds is no longer exact; no run lasts that long.' : at.hint,
+    });
+  }
+  return result;
 }
+
+/** Largest quantity in base units (ns, bytes): 2^53, the last integer a double holds exactly (104 days in ns). */
+export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER + 1;
 
 /** `"46.8 ns"` → 46.8, `"0.5us"` → 500, `"1.5 min"` → 9e10. Bare numbers and other dimensions are InputErrors. */
 export function parseDurationNs(value: unknown, at: InputErrorDetail = {}, options: QuantityOptions = {}): number {

@@ -173,9 +173,15 @@ function renderFigure(chart: ReportChart, figureNumber: number): string {
   ].join('\n');
 }
 
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
+/**
+ * Escapes text for HTML element content and double- or single-quoted attribute
+ * values. Bidirectional controls (U+202E and kin) and other invisible control
+ * characters are shown as `<U+202E>`: an entity would still reorder the text
+ * around it (the "Trojan Source" trick), so they are made visible instead.
+ * Newlines and tabs stay (the scenario is shown as written).
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+  return text.replace(/[&<>"']|[^\P{Cc}\n\t]|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) => HTML_ENTITIES[c] ?? `&lt;U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}&gt;`);
 }
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -11,7 +11,6 @@
  * carries a timestamp; the locksim version is the only thing that may differ
  * between two runs of the same inputs. Every file is written atomically.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioRun } from '../workloads/run.js';
 import type { FailureOnset } from '../analysis/onset.js';
@@ -19,7 +18,12 @@ import { decodeJson } from '../input/json-codec.js';
 import { encodeResolvedDocument, readResolvedDocument } from '../scenario/document.js';
 import { WORKLOADS } from '../workloads/registry.js';
 import { InputError } from '../input/errors.js';
-import { ensureWritableDir, writeFileAtomic } from './atomic.js';
+import { MAX_JSON_DOCUMENT_BYTES, readTextBounded } from '../input/read.js';
+import { checkStored } from '../input/stored.js';
+import { checkRunsAgree, ResultsDocumentSchema } from './stored-documents.js';
+import { existsSync } from 'node:fs';
+import { ensureWritableDir } from './atomic.js';
+import { writeReportDir, type ReportWriteOptions, type StageFile } from './report-dir.js';
 import { toCsv } from './csv.js';
 import { toFoldedStacks } from './folded.js';
 import { renderReportHtml, type ReportChart } from './html.js';
@@ -35,39 +39,63 @@ export interface WriteRunOptions {
   readonly onsets?: readonly FailureOnset[];
 }
 
-/** Writes the whole report of `run` into `outDir` (created if needed); returns the paths written. */
-export async function writeRunReport(run: ScenarioRun, outDir: string, options: WriteRunOptions): Promise<string[]> {
+/**
+ * Writes the whole report of `run` into `outDir` (created if needed), replacing
+ * any previous report whole or not at all (report-dir.ts); returns the paths written.
+ */
+export async function writeRunReport(run: ScenarioRun, outDir: string, options: WriteRunOptions, io: Pick<ReportWriteOptions, 'fs'> = {}): Promise<string[]> {
   await ensureWritableDir(outDir);
   const resolvedText = encodeResolvedDocument(resolvedDocument(run.scenario, options));
   const resultsText = `${JSON.stringify(resultsDocument(run, { version: options.version, onsets: options.onsets }))}\n`;
-  await writeFileAtomic(join(outDir, 'resolved.json'), resolvedText);
-  await writeFileAtomic(join(outDir, 'results.json'), resultsText);
-  const written = [join(outDir, 'resolved.json'), join(outDir, 'results.json')];
-  const rendered = await renderReport(outDir, decodeJson(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version });
-  return [...written, ...rendered];
+  return writeReportDir(
+    outDir,
+    async (stage) => {
+      const written = [await stage('resolved.json', resolvedText), await stage('results.json', resultsText)];
+      const rendered = await renderReport(stage, decodeJson(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version });
+      return [...written, ...rendered];
+    },
+    io,
+  );
 }
 
-/** Redraws every derived file of a report directory from its resolved.json and results.json. */
-export async function rerenderReport(dir: string, options: { version: string }): Promise<string[]> {
-  const { resolved, results } = await readReportDocuments(dir);
-  await ensureWritableDir(dir, 'DIR');
-  return renderReport(dir, resolved, results, options);
+/** Redraws every derived file of a report directory from its resolved.json and results.json, replacing them whole or not at all. */
+export async function rerenderReport(dir: string, options: { version: string }, io: Pick<ReportWriteOptions, 'fs'> = {}): Promise<string[]> {
+  // A folder that is not a report is named as such before anything is locked or written.
+  if (!existsSync(dir)) await readReportDocuments(dir);
+  return writeReportDir(
+    dir,
+    async (stage) => {
+      const { resolved, results } = await readReportDocuments(dir);
+      return renderReport(stage, resolved, results, options);
+    },
+    { ...io, source: 'DIR', keep: STORED_DOCUMENTS },
+  );
 }
+
+/** The documents a report is redrawn from; `locksim report` keeps them as they are. */
+const STORED_DOCUMENTS = ['resolved.json', 'results.json'];
 
 /** Reads the two stored documents of a report; a missing or foreign file is an InputError. */
 export async function readReportDocuments(dir: string): Promise<{ resolved: ResolvedDocument; results: ResultsDocument }> {
   const resolvedFile = join(dir, 'resolved.json');
-  const resolvedText = await readText(resolvedFile);
-  const resolved = readResolvedDocument(resolvedText, resolvedFile, new Set(WORKLOADS.keys()));
-  const results = await readJson(join(dir, 'results.json'), ['locksim', 'scenario', 'points', 'folded']);
+  const resultsFile = join(dir, 'results.json');
+  const hint = 'Run the scenario again to rewrite the report';
+  const resolved = readResolvedDocument(await readText(resolvedFile), resolvedFile, new Set(WORKLOADS.keys()));
+  const results = checkStored(ResultsDocumentSchema, await readJson(resultsFile, ['locksim', 'scenario', 'points', 'folded']), resultsFile, { expected: 'the results.json `locksim run` writes', hint });
+  if (results.kind !== resolved.kind) {
+    throw new InputError('results.json and resolved.json describe different kinds of scenario', { file: resultsFile, path: 'kind', expected: JSON.stringify(resolved.kind), found: JSON.stringify(results.kind), hint: `${hint}.` });
+  }
+  checkRunsAgree(results.points, resolved.seeds, resolved.kind, resultsFile, 'points');
   return { resolved, results: results as unknown as ResultsDocument };
 }
 
 async function readText(file: string): Promise<string> {
+  await Promise.resolve();
   try {
-    return await readFile(file, 'utf8');
-  } catch {
-    throw new InputError(`cannot read ${file}`, { file, expected: 'a report directory written by `locksim run`', found: 'no such file', hint: 'Pass the directory `locksim run` wrote (it holds resolved.json and results.json).' });
+    return readTextBounded(file, { maxBytes: MAX_JSON_DOCUMENT_BYTES, expected: 'a report directory written by `locksim run`' });
+  } catch (error) {
+    if (!(error instanceof InputError) || error.message !== 'cannot read the file') throw error;
+    throw new InputError(`cannot read ${file}`, { file, expected: 'a report directory written by `locksim run`', found: error.detail.found, hint: 'Pass the directory `locksim run` wrote (it holds resolved.json and results.json).' });
   }
 }
 
@@ -86,13 +114,12 @@ async function readJson(file: string, required: readonly string[]): Promise<Reco
   return value as Record<string, unknown>;
 }
 
-/** Writes summary, charts, folded stacks and the page; returns the paths written. */
-async function renderReport(outDir: string, resolved: ResolvedDocument, results: ResultsDocument, options: { version: string }): Promise<string[]> {
+/** Stages summary, charts, folded stacks and the page; returns the paths they will have. */
+async function renderReport(stage: StageFile, resolved: ResolvedDocument, results: ResultsDocument, options: { version: string }): Promise<string[]> {
   const data = reportData(resolved, results);
   const written: string[] = [];
   const write = async (name: string, content: string | Uint8Array): Promise<void> => {
-    await writeFileAtomic(join(outDir, name), content);
-    written.push(join(outDir, name));
+    written.push(await stage(name, content));
   };
   await write('summary.json', `${JSON.stringify(summaryDocument(data.summary, resolved.kind), null, 2)}\n`);
   await write('summary.csv', summaryCsv(data.summary, resolved.kind));

@@ -15,6 +15,7 @@ import { parseDocument } from 'yaml';
 import { InputError, type InputErrorDetail } from '../input/errors.js';
 import { formatFieldPath, loadDocument, parseDocumentText, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { didYouMean } from '../input/did-you-mean.js';
+import { describeUnsafeNode, findUnsafeNode } from '../input/plain-data.js';
 import { parseDurationNs, parseSizeBytes } from '../input/units.js';
 import { ModelCatalog } from '../input/catalog.js';
 import { getPath, isPlainObject, namedFieldPaths, parseFieldPath, schemaAt, setPath, validateField } from '../input/fields.js';
@@ -191,6 +192,11 @@ function parseOverrides(entries: readonly string[]): SetOverride[] {
       value = parsed.toJS({ maxAliasCount: 10 });
     } catch (error) {
       throw new InputError('cannot expand the value', { file: '--set', path: pathText, expected: 'a plain YAML value', found: error instanceof Error ? error.message : String(error) });
+    }
+    const unsafe = findUnsafeNode(value);
+    if (unsafe !== undefined) {
+      const { message, expected, found } = describeUnsafeNode(unsafe);
+      throw new InputError(message, { file: '--set', path: formatFieldPath([...path, ...unsafe.path]), expected, found });
     }
     return { text, path, value: value === undefined ? null : value };
   });
@@ -378,6 +384,7 @@ function resolveSeeds(seeds: number | readonly (number | string)[]): string[] {
 }
 
 function readSweep(sweep: Record<string, Scalar[]>, schema: TSchema, at: Locator): SweepAxis[] {
+  checkSweepSize(sweep, at);
   const axes: SweepAxis[] = [];
   const sweepable = namedFieldPaths(schema).filter((p) => !UNSWEEPABLE_FIELDS.includes(p.split('.')[0]));
   for (const [key, values] of Object.entries(sweep)) {
@@ -392,9 +399,11 @@ function readSweep(sweep: Record<string, Scalar[]>, schema: TSchema, at: Locator
         throw at.error(['sweep', key], `\`${key}\` overlaps the sweep of \`${other.key}\``, { expected: 'sweep keys that do not contain one another', found: `\`${other.key}\` and \`${key}\`` }, 'key');
       }
     }
+    const firstIndex = new Map<Scalar, number>();
     values.forEach((value, index) => {
       at.validate(fieldSchema, value, ['sweep', key, index]);
-      const first = values.findIndex((v) => v === value);
+      const first = firstIndex.get(value) ?? index;
+      firstIndex.set(value, first);
       if (first !== index) {
         throw at.error(['sweep', key, index], `\`${String(value)}\` appears twice in the sweep of \`${key}\``, { expected: 'distinct values', found: `a repeat of item ${first}` });
       }
@@ -402,6 +411,21 @@ function readSweep(sweep: Record<string, Scalar[]>, schema: TSchema, at: Locator
     axes.push({ key, path, values });
   }
   return axes;
+}
+
+/**
+ * The point limit, checked on the lengths of the value lists before any value
+ * is read: a sweep past it is refused at once, however long its lists.
+ */
+function checkSweepSize(sweep: Record<string, readonly Scalar[]>, at: Locator): void {
+  const lengths = Object.entries(sweep).map(([key, values]) => [key, values.length] as const);
+  const pointCount = lengths.reduce((product, [, length]) => product * length, 1);
+  if (pointCount <= SCENARIO_LIMITS.sweepPoints) return;
+  throw at.error(['sweep'], `the sweep expands to ${pointCount} points (${lengths.map(([key, length]) => `${length} ${key}`).join(' x ')}), over the limit of ${SCENARIO_LIMITS.sweepPoints} points`, {
+    expected: `at most ${SCENARIO_LIMITS.sweepPoints} points`,
+    found: `${pointCount} points`,
+    hint: SWEEP_HINT,
+  });
 }
 
 /** Cartesian product in written order: the first key varies slowest. */

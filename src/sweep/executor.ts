@@ -13,12 +13,16 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { InputError } from '../input/errors.js';
+import { DEFAULT_LIMITS, SimulationLimitError } from '../engine/index.js';
+import { threadHeapMb } from '../limits/heap.js';
 import { newBuildCache } from '../workloads/kind.js';
 import { runTask, type FinishedRun, type RunTask } from './run-task.js';
 import { rebuildError } from './task-errors.js';
+import { loadedThreadId } from './thread-loaded.js';
 import type { SweepTaskResult } from './worker.js';
 
 export type { FinishedRun, RunTask } from './run-task.js';
@@ -90,17 +94,40 @@ interface Batch {
   reject(error: unknown): void;
 }
 
-/** A piscina pool of `jobs` threads shared by every run() call until close(). */
+/**
+ * A piscina pool of `jobs` threads shared by every run() call until close().
+ * Each thread's V8 heap is sized from the runs' memory cap (limits/heap.ts),
+ * so the cap stops a run before V8 would.
+ */
 export class PoolExecutor implements Executor {
   private readonly pool: Piscina;
   private readonly queue: Queued[] = [];
+  private readonly batches = new Set<Batch>();
   private inFlight = 0;
   private sequence = 0;
   private dispatchScheduled = false;
   private readonly window: number;
+  private readonly loaded: { settled(): Promise<void> };
 
-  constructor(readonly jobs: number) {
-    this.pool = new Piscina({ ...workerEntry(), minThreads: jobs, maxThreads: jobs, idleTimeout: Number.POSITIVE_INFINITY });
+  constructor(
+    readonly jobs: number,
+    /** The largest memory cap of any run this pool will run. */
+    private readonly heapCapBytes: number = DEFAULT_LIMITS.maxHeapBytes,
+  ) {
+    this.pool = new Piscina({
+      ...workerEntry(),
+      minThreads: jobs,
+      maxThreads: jobs,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      resourceLimits: { maxOldGenerationSizeMb: threadHeapMb(heapCapBytes) },
+    });
+    this.loaded = watchThreadsLoading(this.pool);
+    // piscina reports a thread that fails between tasks, and a result that was already on its way when
+    // destroy() terminated the thread ("Unexpected message from Worker"), as an 'error' event; unheard,
+    // that is an uncaught exception. While runs are pending it fails them; once nothing runs it is moot.
+    this.pool.on('error', (error: unknown) => {
+      for (const batch of [...this.batches]) batch.reject(error);
+    });
     // Two tasks per thread in flight: a thread never idles while its last result is being received.
     this.window = jobs * 2;
   }
@@ -116,16 +143,19 @@ export class PoolExecutor implements Executor {
         record,
         resolve: () => {
           batch.stopped = true;
+          this.batches.delete(batch);
           options.signal?.removeEventListener('abort', onAbort);
           resolve();
         },
         reject: (error) => {
           if (batch.stopped) return;
           batch.stopped = true;
+          this.batches.delete(batch);
           options.signal?.removeEventListener('abort', onAbort);
           reject(error);
         },
       };
+      this.batches.add(batch);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (tasks.length === 0) return batch.resolve();
       tasks.forEach((task, index) => this.queue.push({ task, sequence: this.sequence++, batch, index }));
@@ -136,7 +166,9 @@ export class PoolExecutor implements Executor {
   async close(): Promise<void> {
     for (const queued of this.queue) queued.batch.stopped = true;
     this.queue.length = 0;
-    // Abandons queued and running tasks: an interrupted sweep waits for nothing.
+    this.batches.clear();
+    // Abandons queued and running tasks: an interrupted sweep waits for no run, only for threads still loading.
+    await this.loaded.settled();
     await this.pool.destroy();
   }
 
@@ -160,7 +192,7 @@ export class PoolExecutor implements Executor {
         (result: SweepTaskResult) => this.finished(queued, result),
         (error: unknown) => {
           this.inFlight--;
-          queued.batch.reject(error);
+          queued.batch.reject(threadOutOfMemory(error) ? outOfMemory(this.heapCapBytes) : error);
           this.dispatch();
         },
       );
@@ -186,13 +218,74 @@ export class PoolExecutor implements Executor {
 }
 
 /**
- * An executor for `jobs` threads (default: every core), never more threads
- * than `runs`: this thread when that is 1, a pool otherwise.
+ * Which pool threads have finished loading the worker module. Terminating a
+ * thread in the middle of loading it can abort the whole process on Node 20
+ * (a native assertion in require() of an ES module), so the pool is destroyed
+ * only once every thread has loaded or exited. Each thread says it has loaded
+ * (worker.ts, thread-loaded.ts) on its first turn after the module returned.
  */
-export function createExecutor(jobs?: number, runs = Number.POSITIVE_INFINITY): Executor {
+function watchThreadsLoading(pool: Piscina): { settled(): Promise<void> } {
+  const loaded = new Set<number>();
+  const waiting = new Map<number, () => void>();
+  pool.on('message', (message: unknown) => {
+    const id = loadedThreadId(message);
+    if (id === undefined) return;
+    loaded.add(id);
+    waiting.get(id)?.();
+  });
+  const settledThread = (thread: Worker): Promise<void> | undefined => {
+    const id = thread.threadId;
+    if (id < 0 || loaded.has(id)) return undefined;
+    return new Promise<void>((resolve) => {
+      waiting.set(id, resolve);
+      thread.once('exit', () => resolve());
+    });
+  };
+  return {
+    async settled() {
+      const pending = pool.threads.map(settledThread).filter((p) => p !== undefined);
+      if (pending.length === 0) return;
+      // A safety net only: a thread loads in well under a second.
+      const giveUp = delay(THREAD_LOAD_WAIT_MS, undefined, { ref: false });
+      await Promise.race([Promise.all(pending), giveUp]);
+    },
+  };
+}
+
+/** Longest wait for pool threads to finish loading before the pool is destroyed anyway. */
+const THREAD_LOAD_WAIT_MS = 60_000;
+
+/** A pool thread that V8 stopped at its heap limit (resourceLimits). */
+function threadOutOfMemory(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/** The run limit a thread stopped by V8 reports (exit 3), should a run ever outgrow its thread between two heap checks. */
+function outOfMemory(capBytes: number): SimulationLimitError {
+  return new SimulationLimitError('maxHeapBytes', capBytes, `a run outgrew its thread's heap of ${threadHeapMb(capBytes)} MiB before its memory check stopped it`);
+}
+
+/**
+ * Threads for `--jobs requested` and `runs` runs: never more than the runs,
+ * nor than this machine's cores (os.availableParallelism). The runs are
+ * CPU-bound, so a thread past the cores adds no speed, only its memory
+ * (~90 MB each) and contention: `--jobs 1000` would run slower than `--jobs 2`
+ * on two cores. The clamp is silent (documented in --help and the README);
+ * results are the same bytes for any thread count.
+ */
+export function poolThreads(requested: number, runs: number, cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(requested, runs, cores));
+}
+
+/**
+ * An executor for `jobs` threads (default: every core), never more threads
+ * than `runs` or than the cores: this thread when that is 1, a pool
+ * otherwise, its threads' heaps sized for runs capped at `heapCapBytes`.
+ */
+export function createExecutor(jobs?: number, runs = Number.POSITIVE_INFINITY, heapCapBytes?: number): Executor {
   checkJobCount(jobs);
-  const threads = Math.min(jobs ?? availableParallelism(), Math.max(1, runs));
-  return threads <= 1 ? inlineExecutor() : new PoolExecutor(threads);
+  const threads = poolThreads(jobs ?? availableParallelism(), runs);
+  return threads <= 1 ? inlineExecutor() : new PoolExecutor(threads, heapCapBytes);
 }
 
 /**

@@ -9,11 +9,18 @@
  * once and holds exactly its points, then lays the points out in the
  * scenario's point order: the same PointRuns[], byte for byte, as one run.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PointRuns } from '../analysis/summary.js';
 import { InputError } from '../input/errors.js';
+import { MAX_JSON_DOCUMENT_BYTES, readTextBounded } from '../input/read.js';
+import { checkStored } from '../input/stored.js';
+import { RunOutputSchema } from '../analysis/stored-runs.js';
+import { ResolvedScenarioSchema, RunPointSchema } from '../scenario/stored-scenario.js';
+import { checkRunsAgree } from '../report/stored-documents.js';
+import { Type } from '@sinclair/typebox';
 import { writeFileAtomic } from '../report/atomic.js';
+import { outputFailure } from '../report/output-errors.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { modelChange, modelHashes, scenarioHash } from './identity.js';
 import { decodeJson, encodeJson } from '../input/json-codec.js';
@@ -41,6 +48,16 @@ export interface MergedSweep {
 
 const PARTIAL_NAME = /^partial-(\d+)-of-(\d+)\.json$/;
 
+const PartialResultSchema = Type.Object({
+  locksimPartial: Type.Literal(1),
+  scenarioName: Type.String(),
+  scenarioHash: Type.String(),
+  shard: Type.Object({ index: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1 }) }),
+  command: Type.Optional(Type.String()),
+  scenario: ResolvedScenarioSchema,
+  points: Type.Array(Type.Object({ point: RunPointSchema, machine: Type.String(), runs: Type.Array(RunOutputSchema) })),
+});
+
 export function partialFileName(shard: Shard): string {
   return `partial-${shard.index}-of-${shard.count}.json`;
 }
@@ -52,17 +69,16 @@ export function makePartial(scenario: ResolvedScenario, shard: Shard, points: re
 /** Writes `<dir>/partial-I-of-N.json` atomically; returns its path. The directory must exist. */
 export async function writePartial(dir: string, partial: PartialResult): Promise<string> {
   const file = join(dir, partialFileName(partial.shard));
-  await writeFileAtomic(file, `${encodeJson(partial)}\n`);
+  try {
+    await writeFileAtomic(file, `${encodeJson(partial)}\n`);
+  } catch (error) {
+    throw outputFailure(error, `cannot write the shard's partial result ${file}`, 'its previous version, if any, is intact; run the shard again') ?? error;
+  }
   return file;
 }
 
 export function readPartial(file: string): PartialResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read ${file}`, { file, expected: 'a partial result written by `locksim run --shard`', found: error instanceof Error ? error.message : String(error) });
-  }
+  const text = readTextBounded(file, { maxBytes: MAX_JSON_DOCUMENT_BYTES, expected: 'a partial result written by `locksim run --shard`' });
   let value: unknown;
   try {
     value = decodeJson(text);
@@ -73,7 +89,9 @@ export function readPartial(file: string): PartialResult {
   if (record.locksimPartial !== 1 || typeof record.scenarioHash !== 'string' || record.shard === undefined || record.scenario === undefined || !Array.isArray(record.points)) {
     throw new InputError(`${file} is not a locksim partial result`, { file, expected: 'fields locksimPartial, scenarioHash, shard, scenario, points', hint: 'Pass the partial-I-of-N.json files (or their directories) written by `locksim run --shard`.' });
   }
-  return record as PartialResult;
+  const partial = checkStored(PartialResultSchema, record, file, { expected: 'a partial result written by `locksim run --shard`', hint: 'The file was edited or damaged; run that shard again' }) as unknown as PartialResult;
+  checkRunsAgree(partial.points, partial.scenario.seeds, partial.scenario.kind, file, 'points');
+  return partial;
 }
 
 /**

@@ -4,12 +4,12 @@
  * function runs it in this thread and in a pool thread, so where a run
  * executes never changes its bytes.
  */
-import { getHeapStatistics } from 'node:v8';
 import type { RunLimits } from '../engine/index.js';
 import type { RunOutput } from '../analysis/summary.js';
 import type { ResolvedModels, RunPoint } from '../scenario/types.js';
 import { workloadKind } from '../workloads/registry.js';
 import type { BuildCache } from '../workloads/kind.js';
+import { runHeapCap, usedHeapBytes } from '../limits/heap.js';
 
 export interface RunTask {
   readonly point: RunPoint;
@@ -27,14 +27,11 @@ export interface FinishedRun {
   readonly output: RunOutput;
 }
 
-/** The JS heap in use: V8's own count, without the RSS syscall process.memoryUsage() makes. */
-function usedHeapBytes(): number {
-  return getHeapStatistics().used_heap_size;
-}
-
 /** Runs one task; the heap is measured here, not in the model. */
 export function runTask(task: RunTask, cache: BuildCache): FinishedRun {
   const spec = task.point.spec;
   const limits = { ...spec.limits, ...task.limits };
+  // The memory cap is lowered to what this thread's V8 heap can hold (limits/heap.ts), so it stops the run before V8 aborts.
+  limits.maxHeapBytes = runHeapCap(limits.maxHeapBytes);
   return workloadKind(spec.kind).run({ spec, models: task.models, seed: task.seed, limits, heapProbe: usedHeapBytes, cache });
 }

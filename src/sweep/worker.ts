@@ -5,14 +5,19 @@
  * tasks (keyed by model content hash). Failures come back as data
  * (task-errors.ts) so their class survives.
  */
+import { parentPort, threadId } from 'node:worker_threads';
 import { newBuildCache } from '../workloads/kind.js';
 import { runTask, type RunTask } from './run-task.js';
 import type { RunOutput } from '../analysis/summary.js';
 import { serializeError, type SerializedError } from './task-errors.js';
+import { threadLoadedMessage } from './thread-loaded.js';
 
 export type SweepTaskResult = { readonly ok: true; readonly machine: string; readonly output: RunOutput } | { readonly ok: false; readonly error: SerializedError };
 
 const cache = newBuildCache();
+// Once the import of this module has returned (a microtask runs when that job ends; a timer would not run at all,
+// as piscina then blocks the thread in Atomics.wait between tasks): from then on the pool may terminate it safely.
+queueMicrotask(() => parentPort?.postMessage(threadLoadedMessage(threadId)));
 
 export default function runSweepTask(task: RunTask): SweepTaskResult {
   try {

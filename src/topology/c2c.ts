@@ -6,33 +6,36 @@
  * pair given both ways is averaged. Empty and `NaN` cells are missing values,
  * kept as NaN so the topology can fall back to its class model for that pair.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../input/errors.js';
+import { MAX_CPUS } from '../input/cpulist.js';
+import { readTextBounded } from '../input/read.js';
 import type { C2cMatrix } from './schema.js';
 
 /** Larger than any published matrix (a 2×128-core Turin with SMT is ~2.5 MB). */
 const MAX_C2C_BYTES = 16 * 1024 * 1024;
 
-export function importC2cMatrix(file: string): C2cMatrix {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_C2C_BYTES) {
-      throw new InputError('the c2c matrix file is too large', { file, expected: `at most ${MAX_C2C_BYTES} bytes`, found: `${size} bytes` });
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError('cannot read the c2c matrix file', { file, expected: 'a readable CSV file', found: (error as NodeJS.ErrnoException).code ?? String(error) });
-  }
-  return parseC2cCsv(text, file);
+export interface C2cImportOptions {
+  /** Rows (CPUs) the matrix must have; checked on the text, before the rows-squared matrix is built. */
+  readonly rows?: number;
+  /** Reports a wrong row count (the caller knows where the expectation was written); must throw. */
+  readonly onWrongRows?: (rows: number) => never;
 }
 
-export function parseC2cCsv(text: string, file: string): C2cMatrix {
+export function importC2cMatrix(file: string, options: C2cImportOptions = {}): C2cMatrix {
+  const text = readTextBounded(file, { maxBytes: MAX_C2C_BYTES, expected: 'a core-to-core latency CSV', hint: 'Larger than any published matrix; check that this is the right file.' });
+  return parseC2cCsv(text, file, options);
+}
+
+export function parseC2cCsv(text: string, file: string, options: C2cImportOptions = {}): C2cMatrix {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
   const n = lines.length;
   if (n === 0) throw new InputError('the c2c matrix is empty', { file, expected: 'one row per logical CPU', found: 'no rows' });
+  if (options.rows !== undefined && n !== options.rows) {
+    options.onWrongRows?.(n);
+    throw new InputError('the c2c matrix does not have one row per CPU', { file, expected: `${options.rows} rows`, found: `${n} rows` });
+  }
+  if (n > MAX_CPUS) throw new InputError('the c2c matrix has more rows than any machine locksim models has CPUs', { file, expected: `at most ${MAX_CPUS} rows`, found: `${n} rows` });
   const cells: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(NaN));
   lines.forEach((line, row) => {
     const fields = line.split(',');

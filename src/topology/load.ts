@@ -27,6 +27,7 @@ import {
   type AdditiveCost,
   type Basis,
   type MachineFamilyFile,
+  MACHINE_LIMITS,
   type MachineModel,
   type MachineParameter,
   type MachineParameterName,
@@ -121,6 +122,13 @@ function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail
   });
 
   const t = family.topology;
+  // Every per-CPU and per-pair table is sized from this count: check it before any is built.
+  if (t.sockets * t.coresPerSocket * t.threadsPerCore > MACHINE_LIMITS.cpus) {
+    fail(['topology', 'coresPerSocket'], 'the machine has more logical CPUs than locksim models', {
+      expected: `sockets x coresPerSocket x threadsPerCore at most ${MACHINE_LIMITS.cpus}`,
+      found: `${t.sockets} x ${t.coresPerSocket} x ${t.threadsPerCore} = ${t.sockets * t.coresPerSocket * t.threadsPerCore}`,
+    });
+  }
   const domainsPerSocket = t.l3DomainsPerSocket ?? 1;
   const nodesPerSocket = t.numaNodesPerSocket ?? 1;
   if (t.coresPerSocket % domainsPerSocket !== 0) {
@@ -157,14 +165,16 @@ function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail
   if (l.costTable !== undefined) {
     const tableFile = resolveDataPath(root, l.costTable.c2c);
     if (!existsSync(tableFile)) fail(['latency', 'costTable', 'c2c'], 'the c2c matrix file does not exist', { expected: 'a path relative to the repository root', found: `"${l.costTable.c2c}" (${tableFile})` });
-    const matrix = importC2cMatrix(tableFile);
-    if (matrix.cpus !== vcpus) {
-      fail(['latency', 'costTable', 'c2c'], 'the cost table does not have one row per CPU of the family', {
-        expected: `${vcpus} rows (sockets × coresPerSocket × threadsPerCore)`,
-        found: `${matrix.cpus} rows`,
-        hint: 'A matrix measured on a smaller proxy belongs under latency.calibration, not costTable.',
-      });
-    }
+    // The row count is checked on the text, before the matrix (rows squared) is built.
+    const matrix = importC2cMatrix(tableFile, {
+      rows: vcpus,
+      onWrongRows: (rows) =>
+        fail(['latency', 'costTable', 'c2c'], 'the cost table does not have one row per CPU of the family', {
+          expected: `${vcpus} rows (sockets × coresPerSocket × threadsPerCore)`,
+          found: `${rows} rows`,
+          hint: 'A matrix measured on a smaller proxy belongs under latency.calibration, not costTable.',
+        }),
+    });
     costTable = { file: tableFile, source: l.costTable.source, matrix };
   }
   const calibration = (l.calibration ?? []).map((entry, k) => {

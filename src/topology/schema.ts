@@ -10,9 +10,23 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Duration } from '../input/schema.js';
+import { MAX_CPUS } from '../input/cpulist.js';
 import type { CoherenceKind } from './topology.js';
 
 const closed = { additionalProperties: false } as const;
+
+/**
+ * Machine sizes refused before anything is built: the CPU count bounds every
+ * per-CPU and per-pair table (a c2c matrix is CPUs squared), so it is checked
+ * against these before a single one is allocated.
+ */
+export const MACHINE_LIMITS = {
+  /** Logical CPUs of one machine (sockets x coresPerSocket x threadsPerCore). */
+  cpus: MAX_CPUS,
+  /** More than any shipping socket (288 cores). */
+  coresPerSocket: 512,
+  sockets: 8,
+} as const;
 
 export const BasisSchema = Type.Union(
   [Type.Literal('measured'), Type.Literal('proxy'), Type.Literal('published'), Type.Literal('estimate'), Type.Literal('calibrated')],
@@ -120,10 +134,10 @@ export const UncertainCountSchema = Type.Object(
 export const ProxyLayoutSchema = Type.Object(
   {
     c2c: Type.String({ minLength: 1, description: 'Path of a core-to-core-latency CSV, relative to the repository root (e.g. "data/c2c/AWS Graviton3.csv").' }),
-    sockets: Type.Integer({ minimum: 1, description: 'Sockets of the measured machine.' }),
-    coresPerSocket: Type.Integer({ minimum: 1, description: 'Physical cores per socket of the measured machine.' }),
+    sockets: Type.Integer({ minimum: 1, maximum: MACHINE_LIMITS.sockets, description: 'Sockets of the measured machine.' }),
+    coresPerSocket: Type.Integer({ minimum: 1, maximum: MACHINE_LIMITS.coresPerSocket, description: 'Physical cores per socket of the measured machine.' }),
     threadsPerCore: Type.Integer({ minimum: 1, maximum: 2, description: 'Hardware threads per core present in the CSV.' }),
-    l3DomainsPerSocket: Type.Optional(Type.Integer({ minimum: 1, description: 'L3 domains per socket of the measured machine.', default: 1 })),
+    l3DomainsPerSocket: Type.Optional(Type.Integer({ minimum: 1, maximum: MACHINE_LIMITS.coresPerSocket, description: 'L3 domains per socket of the measured machine.', default: 1 })),
     note: Type.Optional(Type.String({ description: 'Why this file stands for the family (proxy reasoning).' })),
   },
   { ...closed, description: 'A measured matrix the model is checked against, with the layout of the machine it was measured on.' },
@@ -179,11 +193,11 @@ export const MachineFamilySchema = Type.Object(
         coherence: Type.Union([Type.Literal('mesh'), Type.Literal('chiplet')], {
           description: 'mesh: one L3 and home agent per socket (Intel, Graviton); chiplet: L3 per CCD, homes on the IO die (AMD).',
         }),
-        sockets: Type.Integer({ minimum: 1, maximum: 8, description: 'Sockets.' }),
-        coresPerSocket: Type.Integer({ minimum: 1, description: 'Physical cores per socket.' }),
+        sockets: Type.Integer({ minimum: 1, maximum: MACHINE_LIMITS.sockets, description: 'Sockets.' }),
+        coresPerSocket: Type.Integer({ minimum: 1, maximum: MACHINE_LIMITS.coresPerSocket, description: `Physical cores per socket (sockets x coresPerSocket x threadsPerCore at most ${MACHINE_LIMITS.cpus}).` }),
         threadsPerCore: Type.Integer({ minimum: 1, maximum: 2, description: 'Hardware threads per core as shipped.' }),
-        l3DomainsPerSocket: Type.Optional(Type.Integer({ minimum: 1, description: 'L3 domains per socket: 1 on a mesh, the CCD count on a chiplet part.', default: 1 })),
-        numaNodesPerSocket: Type.Optional(Type.Integer({ minimum: 1, description: 'NUMA nodes per socket (more than 1 with sub-NUMA clustering / NPS).', default: 1 })),
+        l3DomainsPerSocket: Type.Optional(Type.Integer({ minimum: 1, maximum: MACHINE_LIMITS.coresPerSocket, description: 'L3 domains per socket: 1 on a mesh, the CCD count on a chiplet part.', default: 1 })),
+        numaNodesPerSocket: Type.Optional(Type.Integer({ minimum: 1, maximum: MACHINE_LIMITS.coresPerSocket, description: 'NUMA nodes per socket (more than 1 with sub-NUMA clustering / NPS).', default: 1 })),
         numbering: Type.Optional(Type.Union([Type.Literal('threads-last'), Type.Literal('siblings-adjacent')], {
           description:
             'Linux CPU numbering. threads-last: all first threads socket by socket, then the second threads (cpu i and i + sockets*cores are siblings). siblings-adjacent: 2k and 2k+1 are siblings.',

@@ -89,7 +89,7 @@ describe('handlers raise InputError before simulating', () => {
 });
 
 it('--help documents the exit codes', () => {
-  expect(EXIT_CODES_EPILOGUE).toBe('Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 130 interrupted (finished runs kept in the checkpoint).');
+  expect(EXIT_CODES_EPILOGUE).toBe('Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 74 a write the machine refused (full disk; the previous report is intact), 130 interrupted (finished runs kept in the checkpoint).');
 });
 
 describe('the CLI around the commands', () => {

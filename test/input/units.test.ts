@@ -77,3 +77,17 @@ describe('a bare number', () => {
     expect(errorOf(() => parseDurationNs(30)).format()).toContain('Write the unit, e.g. "30 ns".');
   });
 });
+
+describe('quantities past 2^53 base units (issue 18)', () => {
+  it('refuses a duration or size that would overflow or lose its nanoseconds, naming the field', () => {
+    for (const text of ['1e300 h', '1e400 s', '4800 h', '1e7 h']) {
+      const error = errorOf(() => parseDurationNs(text, { file: 'x.yaml', path: 'horizon' }));
+      expect(error.detail.path).toBe('horizon');
+      expect(error.format()).toMatch(/horizon: .* (is too large|is not a finite duration)/);
+    }
+    expect(parseDurationNs('100 h')).toBe(3.6e14);
+    expect(parseDurationNs('2400 h')).toBe(8.64e15);
+    expect(() => parseSizeBytes('1e300 GiB')).toThrow(/is too large/);
+    expect(parseSizeBytes('4 GiB')).toBe(4 * 2 ** 30);
+  });
+});

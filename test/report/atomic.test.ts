@@ -105,7 +105,7 @@ describe('ensureWritableDir', () => {
     const error = await ensureWritableDir('/proc/locksim-no-such-dir').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toMatch(/cannot create the output directory/);
-  }, 5_000);
+  }, 30_000);
 
   // root ignores permission bits, so this only means something for ordinary users.
   it.skipIf(process.getuid?.() === 0)('rejects a directory without write permission', async () => {

@@ -40,6 +40,8 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<h1>Mount storm &lt;script&gt;alert(1)&lt;/script&gt;</h1>');
     expect(html).toContain(`<td>${escapeHtml(HOSTILE_CELL)}</td>`);
     expect(escapeHtml(HOSTILE_CELL)).toBe('&quot;&amp;&lt;&gt;');
+    // Issue 18: a right-to-left override (and other invisible controls) is shown, not obeyed; newlines and tabs stay.
+    expect(escapeHtml('exe.\u202Etxt\u0007\n\tok')).toBe('exe.&lt;U+202E&gt;txt&lt;U+0007&gt;\n\tok');
     expect(html).toContain('<th scope="col">&quot;&amp;&lt;&gt;</th>');
     expect(html).toContain('&lt;img src=x onerror=alert(3)&gt;');
     expect(html).toContain('note: &lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;');

@@ -17,6 +17,8 @@ export function describeCheckScenario(file: string): void {
   describe(`${scenario.name}: ${scenario.description}`, () => {
     let rows: CheckRow[] = [];
     beforeAll(async () => {
+      // One run at a time in this thread (the inline executor), yielding between runs: a sweep run in one
+      // synchronous stretch starves the test runner's messages, and on a busy machine vitest then fails on an RPC timeout.
       const run = await runScenario(scenario);
       rows = evaluateExpectations(scenario, run.summary);
     }, 240_000);

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/input/errors.js';
-import { loadScenario } from '../../src/pipeline.js';
+import { loadScenario, loadScenarioText } from '../../src/pipeline.js';
 
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'scenarios');
 
@@ -63,6 +63,17 @@ const CASES: Record<string, [number | undefined, string | undefined, RegExp]> = 
   'layers-bad-inner.yaml': [4, 'layers.max', /invalid value.*found "many"/],
   'unknown-mechanism.yaml': [6, 'mechanisms.propagaton', /unknown field `propagaton`.*Did you mean `propagation`\?/],
   'arrival-wrong-field.yaml': [7, 'arrival.perSecond', /`perSecond` does not apply to burst arrivals/],
+  // Issue 18: YAML that no field can hold, refused where it is written.
+  'alias-self.yaml': [4, 'layers[0]', /a YAML alias refers to a node that contains it/],
+  'alias-self-seeds.yaml': [5, 'seeds[1]', /a YAML alias refers to a node that contains it/],
+  'proto-mechanisms.yaml': [6, 'mechanisms.__proto__', /`__proto__` is not a field name/],
+  'proto-variant.yaml': [4, 'machine.variant.__proto__', /`__proto__` is not a field name/],
+  'proto-sweep.yaml': [6, 'sweep.__proto__', /`__proto__` is not a field name/],
+  'proto-where.yaml': [6, 'expect[0].where.__proto__', /`__proto__` is not a field name/],
+  'huge-deadline.yaml': [6, 'deadlines.launch', /"1e300 h" is too large \(expected at most 9007199254740992 ns/],
+  'huge-arrival.yaml': [5, 'arrival.over', /"1e300 h" is too large/],
+  'negative-count-parameter.yaml': [6, 'parameters.runc_setup_mounts', /value too small \(expected a number >= 0, found -5\)/],
+  'nan-value.yaml': [3, 'containers', /invalid value \(expected an integer >= 1 and <= 100000, found NaN\)/],
 };
 
 describe('the malformed scenario corpus', () => {
@@ -84,4 +95,42 @@ describe('the malformed scenario corpus', () => {
       expect(error.detail.expected).toBeTruthy();
     });
   }
+});
+
+describe('hostile --set values', () => {
+  const cases: [string, string, RegExp][] = [
+    ['layers=&a [*a]', 'layers[0]', /a YAML alias refers to a node that contains it/],
+    ['seeds=&s [1, *s]', 'seeds[1]', /a YAML alias refers to a node that contains it/],
+    ['mechanisms={__proto__: {propagation: false}}', 'mechanisms.__proto__', /`__proto__` is not a field name/],
+    ['parameters={__proto__: {ml_section: "1 us"}}', 'parameters.__proto__', /`__proto__` is not a field name/],
+  ];
+  for (const [set, path, pattern] of cases) {
+    it(`refuses --set ${set}`, () => {
+      let caught: unknown;
+      try {
+        loadScenario(join(CORPUS, '..', '..', 'cli', 'fixtures', 'tiny-launch.yaml'), { set: [set] });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(InputError);
+      const error = caught as InputError;
+      expect(error.detail.file).toBe('--set');
+      expect(error.detail.path).toBe(path);
+      expect(error.format()).toMatch(pattern);
+    });
+  }
+});
+
+describe('a sweep past the point limit', () => {
+  it('is refused on the lengths of its lists, before a value is read (300,000 values cost 190 s before)', () => {
+    const values = Array.from({ length: 300_000 }, (_, i) => `"${i + 1} ms"`).join(',');
+    let caught: unknown;
+    try {
+      loadScenarioText(`name: s\nmachine: r5.metal\ncontainers: 5\nlayers: 3\nsweep:\n  deadlines.launch: [${values}]\n`, 'big.yaml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).format()).toMatch(/^big\.yaml:6:3: sweep: the sweep expands to 300000 points \(300000 deadlines\.launch\), over the limit of 10000 points/);
+  });
 });

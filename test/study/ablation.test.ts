@@ -159,5 +159,5 @@ describe('runAblation', () => {
     expect(written.map((f) => f.slice(out.length + 1)).sort()).toEqual(['ablation.csv', 'ablation.png', 'ablation.svg', 'ablation.vl.json', 'index.html', 'resolved-scenario.yaml']);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('Shares are not additive');
     expect(existsSync(join(out, 'ablation.png'))).toBe(true);
-  }, 30_000);
+  });
 });

@@ -7,9 +7,10 @@ import type { ResolvedScenario } from '../../src/scenario/types.js';
 import { InputError } from '../../src/input/errors.js';
 import { SimulationLimitError } from '../../src/engine/index.js';
 import { CHECKPOINT_FILE } from '../../src/sweep/checkpoint.js';
-import { createExecutor, SweepInterruptedError } from '../../src/sweep/executor.js';
+import { createExecutor, poolThreads, SweepInterruptedError } from '../../src/sweep/executor.js';
 import { rebuildError, serializeError } from '../../src/sweep/task-errors.js';
 import { interruptOnSignals } from '../../src/cli/signals.js';
+import { runPointsParallel } from '../support/run-points.js';
 import { launchScenario, pauseBenchScenario } from './tiny-scenario.js';
 
 /** The scenario's point runs on `jobs` threads (the executor closed afterwards). */
@@ -76,6 +77,24 @@ describe('executors', () => {
     expect(again).toEqual([]);
   });
 
+  it('abandons results already on their way when an interrupted pool is destroyed, without an uncaught error', async () => {
+    const controller = new AbortController();
+    const hold = new Int32Array(new SharedArrayBuffer(4));
+    const interrupted = runPointsParallel(scenario, {
+      jobs: 2,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done !== 1) return;
+        // Hold this thread while the other one finishes its run: its result is queued when the pool is destroyed.
+        Atomics.wait(hold, 0, 0, 400);
+        controller.abort();
+      },
+    });
+    await expect(interrupted).rejects.toThrow(SweepInterruptedError);
+    // Before the fix, piscina raised "Unexpected message from Worker" here, as an uncaught exception.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+
   it('interrupts an in-process sweep between runs (costliest points first)', async () => {
     const dir = tempDir();
     const controller = new AbortController();
@@ -94,6 +113,14 @@ describe('executors', () => {
     // Without resume the journal is replaced.
     await runPointsOn(other, 1, { checkpoint: { dir } });
     expect(readFileSync(join(dir, CHECKPOINT_FILE), 'utf8').trimEnd().split('\n')).toHaveLength(1 + 2);
+  });
+
+  it('caps the threads at the runs and the cores: --jobs 1000 on two cores is two threads, and the same bytes', async () => {
+    expect(poolThreads(1000, 24, 2)).toBe(2);
+    expect(poolThreads(1000, 1, 24)).toBe(1);
+    expect(poolThreads(4, 24, 24)).toBe(4);
+    expect(poolThreads(3, 0, 8)).toBe(1);
+    expect(JSON.stringify(await runPointsOn(scenario, 1000))).toBe(JSON.stringify(await runPointsOn(scenario, 1)));
   });
 
   it('refuses a job count that is not a whole number of at least 1', () => {

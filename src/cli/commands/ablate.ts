@@ -25,7 +25,7 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
         .option('set', { type: 'string', array: true, default: [], describe: 'override a field of every run, path=value (repeatable)' })
         .option('seeds', { type: 'number', describe: 'replications per point (overrides the file\'s seeds)' })
         .option('out', { type: 'string', describe: 'report directory (default reports/<scenario>-ablation)' })
-        .option('jobs', { type: 'number', describe: 'threads running the variants, all in one pool (default: every core; 1 runs in this process)' })
+        .option('jobs', { type: 'number', describe: 'threads running the variants, all in one pool (default and at most: one per core; 1 runs in this process)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress and no table; only the files written' })
         .example('$0 ablate scenarios/netflix-case.yaml --seeds 1', 'what each mechanism carries across the three families')
         .example('$0 ablate scenarios/netflix-case.yaml --mechanisms propagation,perCpuSums --set sweep.containers=[20,200]', 'two mechanisms at two concurrencies'),

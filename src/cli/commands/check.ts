@@ -40,7 +40,7 @@ export function registerCheck(cli: Argv, context: CommandContext): Argv {
         .option('update-baseline', { type: 'boolean', default: false, describe: 'record the results as baselines/<name>.json next to each scenario' })
         .option('baseline-tolerance', { type: 'string', default: `${DEFAULT_BASELINE_TOLERANCE * 100}%`, describe: 'relative tolerance of baseline comparisons, "5%" or 0.05' })
         .option('seeds', { type: 'number', describe: 'replications per point (overrides the files\' seeds)' })
-        .option('jobs', { type: 'number', describe: 'threads running the checks, all scenarios in one pool (default: every core; 1 runs in this process)' })
+        .option('jobs', { type: 'number', describe: 'threads running the checks, all scenarios in one pool (default and at most: one per core; 1 runs in this process)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print only failures and the summary line' })
         .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
         .example('$0 check', 'check every scenario under scenarios/')

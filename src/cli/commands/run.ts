@@ -16,6 +16,8 @@ import { writePartial } from '../../sweep/partial.js';
 import { interruptOnSignals } from '../signals.js';
 import { EXIT } from '../exit-codes.js';
 import { ensureWritableDir } from '../../report/atomic.js';
+import { withReportLock } from '../../report/report-dir.js';
+import type { Shard } from '../../sweep/shard.js';
 import { writeRunReport } from '../../report/write-run.js';
 import { summaryDocument } from '../../report/documents.js';
 import { findOnsets } from '../../study/onset.js';
@@ -87,6 +89,13 @@ export async function executeRun(options: RunCommandOptions, context: CommandCon
   // Without --shard, a scheduler's array index in the environment selects the shard (issue 9).
   const shard = resolveShard({ shard: options.shard, requireEnvironment: options.shardFromEnv }, process.env);
   await ensureWritableDir(outDir);
+  const sweep = (): Promise<string> => sweepAndReport(scenario, outDir, shard, options, context);
+  // A second locksim writing this report is refused now, before either simulates (report-dir.ts);
+  // shards may share a folder: each writes only its own partial.
+  return shard === undefined ? withReportLock(outDir, '--out', sweep) : sweep();
+}
+
+async function sweepAndReport(scenario: ResolvedScenario, outDir: string, shard: Shard | undefined, options: RunCommandOptions, context: CommandContext): Promise<string> {
   const checkpointDir = options.checkpoint ?? (options.resume === true ? join(outDir, shard === undefined ? 'checkpoint' : `checkpoint-${shard.index}-of-${shard.count}`) : undefined);
   const total = runCount([scenario]);
   const progress = createProgress({ total, label: `${scenario.name}`, enabled: context.isTty && options.quiet !== true });
@@ -167,7 +176,7 @@ export function scenarioRunOptions<T>(y: Argv<T>) {
     .option('seeds', { type: 'number', describe: 'replications per point (default: the file\'s seeds)' })
     .option('set', { type: 'string', array: true, describe: 'override a scenario field: path=value (YAML flow), repeatable' })
     .option('out', { type: 'string', describe: 'report directory (default reports/<scenario name>/)' })
-    .option('jobs', { type: 'number', describe: 'threads running the sweep (default: every core; 1 runs in this process)' })
+    .option('jobs', { type: 'number', describe: 'threads running the sweep (default and at most: one per core; 1 runs in this process)' })
     .option('shard', { type: 'string', describe: 'I/N: run every N-th point starting at I (0-based) and write a partial result for `locksim merge`' })
     .option('shard-from-env', { type: 'boolean', default: false, describe: 'take the shard from JOB_COMPLETION_INDEX + LOCKSIM_SHARD_COUNT (Kubernetes) or SLURM_ARRAY_TASK_ID + SLURM_ARRAY_TASK_COUNT; fail if absent' })
     .option('checkpoint', { type: 'string', describe: 'journal every finished run to DIR/checkpoint.jsonl (default with --resume: OUT/checkpoint)' })
@@ -188,7 +197,7 @@ export function canonicalArgs(command: string, positional: string, argv: { seed?
   return args;
 }
 
-export const EXIT_CODES_EPILOGUE = 'Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 130 interrupted (finished runs kept in the checkpoint).';
+export const EXIT_CODES_EPILOGUE = 'Exit codes: 0 done, 2 bad input (scenario, --set, flags, output directory), 3 a run hit a simulation limit, 70 internal error, 74 a write the machine refused (full disk; the previous report is intact), 130 interrupted (finished runs kept in the checkpoint).';
 
 export function registerRun(cli: Argv, context: CommandContext): Argv {
   return cli.command(

@@ -30,7 +30,7 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
         .option('points', { type: 'string', array: true, describe: 'points of each range to test: low, mid, high (default low,high)' })
         .option('seeds', { type: 'number', default: 1, describe: 'replications per point of every check scenario' })
         .option('out', { type: 'string', default: join('reports', 'sensitivity'), describe: 'directory for sensitivity.csv and sensitivity.md' })
-        .option('jobs', { type: 'number', describe: 'threads running the study, every evaluation in one pool (default: every core; 1 runs in this process)' })
+        .option('jobs', { type: 'number', describe: 'threads running the study, every evaluation in one pool (default and at most: one per core; 1 runs in this process)' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines and no table' })
         .example('$0 sensitivity --parameters ml_section --checks scenarios/checks/r3-failure-ramp.yaml', 'one parameter on one target')
         .example('$0 sensitivity --parameters machine.missesInFlight,machine.fanOutRead', 'two machine values, every family at the ends of its own range')

@@ -10,6 +10,8 @@ import { MECHANISM_NAMES, type ArrivalSpec, type LaunchSpec, type LayerSpec, typ
 import { loadLaunchModels, modelParameters } from '../../models/load.js';
 import type { PointContext, PointLocator } from '../../scenario/kind.js';
 import { SCENARIO_LIMITS } from '../../scenario/schema.js';
+import { formatDurationNs } from '../../input/units.js';
+import { MAX_MOUNT_TABLE_SAMPLES, SAMPLE_BYTES, maxMountTableSamples } from '../../limits/heap.js';
 import type { PointSpecBase } from '../../scenario/types.js';
 import type { MachineSpec } from '../../topology/index.js';
 import { LAUNCH_DEFAULTS, type LaunchScenarioFile } from './schema.js';
@@ -53,7 +55,7 @@ export function resolveLaunchPoint(document: Record<string, unknown>, context: P
   const deadlines = file.deadlines ?? {};
   const launchNs = at.duration(deadlines.launch ?? LAUNCH_DEFAULTS.deadlines.launch, ['deadlines', 'launch'], { positive: true });
   const mechanisms = Object.fromEntries(MECHANISM_NAMES.map((name) => [name, (file.mechanisms as Record<string, boolean> | undefined)?.[name] ?? true])) as unknown as MechanismSwitches;
-  return {
+  const spec: LaunchPointSpec = {
     kind: 'launch',
     machine,
     machineModel,
@@ -74,6 +76,33 @@ export function resolveLaunchPoint(document: Record<string, unknown>, context: P
     sampleEveryNs: at.duration(file.sampleEvery ?? LAUNCH_DEFAULTS.sampleEvery, ['sampleEvery'], { positive: true }),
     limits: at.limits(file.limits),
   };
+  return checkMountTableSamples(spec, at);
+}
+
+/**
+ * A run stores one mount-table sample per `sampleEvery` up to its horizon; a
+ * setting whose samples its memory cap cannot hold is refused here, naming
+ * the field, rather than left to exhaust the heap mid-run (limits/heap.ts).
+ */
+function checkMountTableSamples(spec: LaunchPointSpec, at: PointLocator): LaunchPointSpec {
+  const samples = Math.floor(spec.horizonNs / spec.sampleEveryNs) + 1;
+  const most = maxMountTableSamples(spec.limits.maxHeapBytes);
+  if (samples <= most) return spec;
+  if (most < 2) {
+    throw at.error(['limits', 'maxMemory'], "the memory cap cannot hold a run's mount-table samples", { expected: `at least ${2 * SAMPLE_BYTES} bytes`, found: `${spec.limits.maxHeapBytes} bytes` });
+  }
+  const why = most < MAX_MOUNT_TABLE_SAMPLES ? `limits.maxMemory holds ${most} samples of ${SAMPLE_BYTES} bytes` : `a run stores at most ${MAX_MOUNT_TABLE_SAMPLES} samples`;
+  throw at.error(['sampleEvery'], `sampling every ${formatDurationNs(spec.sampleEveryNs)} up to the horizon (${formatDurationNs(spec.horizonNs)}) stores more mount-table samples than a run may hold`, {
+    expected: `a sampleEvery of at least ${formatDurationNs(roundUp(spec.horizonNs / Math.max(1, most - 1)))} (${why})`,
+    found: `${samples} samples`,
+    hint: 'Sample less often, or shorten the horizon.',
+  });
+}
+
+/** `value` rounded up to three significant digits, so the printed bound itself is allowed. */
+function roundUp(value: number): number {
+  const step = 10 ** (Math.floor(Math.log10(value)) - 2);
+  return Math.ceil(value / step) * step;
 }
 
 function modelName(context: PointContext, kind: 'kernel' | 'nodes' | 'runtimes', name: string, field: 'kernel' | 'node' | 'runtime'): string {

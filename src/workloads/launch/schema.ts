@@ -68,8 +68,8 @@ export const MechanismsSchema = Type.Object(
 
 export const ParametersSchema = Type.Record(
   Type.String(),
-  Type.Union([Duration({ description: 'A duration parameter.' }), Type.Number({ description: 'A dimensionless parameter.' })], {
-    expected: 'a duration such as "4 us" (for a time parameter) or a number',
+  Type.Union([Duration({ description: 'A duration parameter.' }), Type.Number({ minimum: 0, description: 'A dimensionless parameter (a count or a factor), never negative, as in the model files.' })], {
+    expected: 'a duration such as "4 us" (for a time parameter) or a number >= 0',
   }),
   { description: 'Overrides of kernel or node model parameters by name: a duration for a time parameter, a number otherwise.', default: {} },
 );
