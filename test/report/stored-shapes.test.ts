@@ -55,7 +55,7 @@ describe('locksim report on a damaged report', () => {
     ['fewer runs than seeds', 'results.json', (d) => d.points[0].runs.pop(), 'points[0].runs', /a point does not hold one run per seed \(expected 2 runs/],
     ['a pause-bench run in a launch report', 'results.json', (d) => (d.points[0].runs[0] = { kind: 'pause-bench', result: { threads: 1, cpus: [], acquisitions: 0, meanLatencyNs: 0, p50LatencyNs: 0, p99LatencyNs: 0, throughputPerSec: 0, handoffsByClass: { self: 0, smt: 0, domain: 0, 'cross-domain': 0, 'cross-socket': 0 } } }), 'points[0].runs[0].kind', /a run is of another kind/],
     ['no points in resolved.json', 'resolved.json', (d) => (d.points = []), 'points', /expected a list of at least 1/],
-    ['a point spec of no known kind', 'resolved.json', (d) => (d.points[0].spec = { kind: 'launch' }), 'points[0].spec.machine', /missing field `machine`/],
+    ['a point spec of no known kind', 'resolved.json', (d) => (d.points[0].spec = { kind: 'launch' }), 'points[0].spec.machineModel', /machineModel/],
   ])('refuses %s, naming the field', async (_name, file, edit, path, pattern) => {
     const dir = damaged(file, edit);
     const error = await errorOf(() => rerenderReport(dir, { version: '1' }));
