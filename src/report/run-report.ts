@@ -360,8 +360,46 @@ export function planningSections(data: ReportData): ReportSection[] {
   return sections;
 }
 
+/** A family-pair study (`locksim pairs`, pairs.json) as the run report shows it. */
+export interface PairStudyDocument {
+  readonly scenario: string;
+  readonly seeds: number;
+  readonly rows: readonly {
+    readonly pair: { readonly label: string; readonly a: string; readonly b: string };
+    readonly full: { readonly a: number; readonly b: number; readonly diff: number };
+    readonly mechanisms: readonly { readonly mechanism: string; readonly share?: number }[];
+    readonly restsOn: readonly string[];
+  }[];
+}
+
+/**
+ * The section "which hardware mechanism carries each family difference",
+ * from a pair study kept beside the report (its link relative to the page),
+ * for the pairs whose machines this report compares.
+ */
+export function pairsSection(study: PairStudyDocument, machines: ReadonlySet<string>, link: string): ReportSection | undefined {
+  const rows = study.rows.filter((row) => machines.has(row.pair.a) || machines.has(row.pair.b));
+  if (rows.length === 0) return undefined;
+  const mechanisms = rows[0].mechanisms.map((m) => m.mechanism);
+  const percent = (share: number | undefined): string => (share === undefined || !Number.isFinite(share) ? 'n/a' : `${Math.round(share * 100)}%`);
+  return {
+    id: 'hardware-pairs',
+    title: 'Which hardware mechanism carries each family difference',
+    position: 'after-charts',
+    paragraphs: [
+      `From locksim pairs (${study.scenario}, ${study.seeds} seed${study.seeds === 1 ? '' : 's'}; the whole study: ${link}). diff = p50(a) - p50(b); a mechanism's share is the part of the difference that goes away when it is switched off on both machines. "Rests on" names an uncertain machine value that, at one end of each family's own range, flips the difference or halves it: do not buy on such a difference until that value is measured.`,
+    ],
+    tables: [
+      {
+        columns: ['pair', 'p50 a (s)', 'p50 b (s)', 'diff (s)', ...mechanisms, 'rests on'],
+        rows: rows.map((row) => [row.pair.label, row.full.a.toFixed(2), row.full.b.toFixed(2), `${row.full.diff >= 0 ? '+' : ''}${row.full.diff.toFixed(2)}`, ...row.mechanisms.map((m) => percent(m.share)), row.restsOn.length === 0 ? '-' : row.restsOn.join(', ')]),
+      },
+    ],
+  };
+}
+
 /** The report page; `charts` are the rendered charts in reportCharts() order. */
-export function reportPage(data: ReportData, charts: readonly ReportChart[], options: { version: string }): ReportPage {
+export function reportPage(data: ReportData, charts: readonly ReportChart[], options: { version: string; extraSections?: readonly ReportSection[] }): ReportPage {
   const { resolved, results } = data;
   const files: ReportFileLink[] = [
     { file: 'resolved.json', description: 'the scenario as run: every default filled in, every sweep point, seeds, locksim version and command' },
@@ -376,7 +414,7 @@ export function reportPage(data: ReportData, charts: readonly ReportChart[], opt
     lead: reportLead(data),
     scenario: { fileName: resolved.file, text: toYaml(resolved.source, { lineWidth: 0 }) },
     headline: headlineTable(data.summary, resolved.kind),
-    sections: planningSections(data),
+    sections: [...planningSections(data), ...(options.extraSections ?? [])],
     charts,
     reproduce: {
       command: resolved.locksim.command,

@@ -26,10 +26,10 @@ import { ensureWritableDir } from './atomic.js';
 import { writeReportDir, type ReportWriteOptions, type StageFile } from './report-dir.js';
 import { toCsv } from './csv.js';
 import { toFoldedStacks } from './folded.js';
-import { renderReportHtml, type ReportChart } from './html.js';
+import { renderReportHtml, type ReportChart, type ReportSection } from './html.js';
 import { renderChart } from './render.js';
 import { runsCsv, summaryDocument } from './documents.js';
-import { foldedFiles, reportCharts, reportData, reportPage, resolvedDocument, resultsDocument, summaryCsv, type ResolvedDocument, type ResultsDocument } from './run-report.js';
+import { foldedFiles, pairsSection, reportCharts, reportData, reportPage, resolvedDocument, resultsDocument, summaryCsv, type PairStudyDocument, type ReportData, type ResolvedDocument, type ResultsDocument } from './run-report.js';
 
 export interface WriteRunOptions {
   /** The command line that produced the run, shown as "how to reproduce". */
@@ -51,7 +51,7 @@ export async function writeRunReport(run: ScenarioRun, outDir: string, options: 
     outDir,
     async (stage) => {
       const written = [await stage('resolved.json', resolvedText), await stage('results.json', resultsText)];
-      const rendered = await renderReport(stage, decodeJson(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version });
+      const rendered = await renderReport(stage, decodeJson(resolvedText) as ResolvedDocument, JSON.parse(resultsText) as ResultsDocument, { version: options.version, dir: outDir });
       return [...written, ...rendered];
     },
     io,
@@ -66,7 +66,7 @@ export async function rerenderReport(dir: string, options: { version: string }, 
     dir,
     async (stage) => {
       const { resolved, results } = await readReportDocuments(dir);
-      return renderReport(stage, resolved, results, options);
+      return renderReport(stage, resolved, results, { ...options, dir });
     },
     { ...io, source: 'DIR', keep: STORED_DOCUMENTS },
   );
@@ -115,7 +115,27 @@ async function readJson(file: string, required: readonly string[]): Promise<Reco
 }
 
 /** Stages summary, charts, folded stacks and the page; returns the paths they will have. */
-async function renderReport(stage: StageFile, resolved: ResolvedDocument, results: ResultsDocument, options: { version: string }): Promise<string[]> {
+/** A pair study kept beside the report (`locksim pairs` writes ../hardware-pairs/), as a section of the page, when one compares this report's machines. */
+function pairsSectionBeside(dir: string, data: ReportData): ReportSection[] {
+  const file = join(dir, '..', PAIRS_FOLDER, 'pairs.json');
+  if (!existsSync(file)) return [];
+  let study: PairStudyDocument;
+  try {
+    study = JSON.parse(readTextBounded(file, { maxBytes: MAX_JSON_DOCUMENT_BYTES, expected: 'a pairs.json written by `locksim pairs`' })) as PairStudyDocument;
+    if (!Array.isArray(study.rows)) return [];
+  } catch {
+    // A damaged or foreign study is left out of the page, not a reason to fail the report.
+    return [];
+  }
+  const machines = new Set(data.summary.points.map((p) => p.machine));
+  const section = pairsSection(study, machines, `../${PAIRS_FOLDER}/index.html`);
+  return section === undefined ? [] : [section];
+}
+
+/** Where `locksim pairs` writes its study by default, beside the run reports. */
+const PAIRS_FOLDER = 'hardware-pairs';
+
+async function renderReport(stage: StageFile, resolved: ResolvedDocument, results: ResultsDocument, options: { version: string; dir?: string }): Promise<string[]> {
   const data = reportData(resolved, results);
   const written: string[] = [];
   const write = async (name: string, content: string | Uint8Array): Promise<void> => {
@@ -134,6 +154,7 @@ async function renderReport(stage: StageFile, resolved: ResolvedDocument, result
     charts.push({ title: chart.title, caption: chart.caption, svg: rendered.svg, specFile: `${chart.name}.vl.json`, csvFile: `${chart.name}.csv`, pngFile: `${chart.name}.png` });
   }
   for (const folded of foldedFiles(results)) await write(folded.file, toFoldedStacks(folded.stacks));
-  await write('index.html', renderReportHtml(reportPage(data, charts, options)));
+  const extraSections = options.dir === undefined ? [] : pairsSectionBeside(options.dir, data);
+  await write('index.html', renderReportHtml(reportPage(data, charts, { version: options.version, extraSections })));
   return written;
 }
