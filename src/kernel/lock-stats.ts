@@ -43,6 +43,12 @@ export class LogHistogram {
   static bucketOf(ns: number): number {
     const sub = LogHistogram.SUB_BUCKETS;
     if (!(ns >= sub)) return ns > 0 ? Math.floor(ns) : 0;
+    if (ns < 2 ** 31) {
+      // The common case in integer arithmetic: the octave from the leading zeros, the offset by a shift.
+      const whole = ns | 0;
+      const e = 31 - Math.clz32(whole);
+      return (e - LogHistogram.SUB_BITS + 1) * sub + ((whole >>> (e - LogHistogram.SUB_BITS)) - sub);
+    }
     let exponent = Math.floor(Math.log2(ns));
     if (exponent > LogHistogram.MAX_EXPONENT) return LogHistogram.BUCKETS - 1;
     let offset = Math.floor(ns / 2 ** (exponent - LogHistogram.SUB_BITS));

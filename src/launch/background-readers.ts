@@ -334,9 +334,9 @@ export class BackgroundReaders implements SeqReaderPopulation {
   }
 }
 
-/** 1 - e^(-x), by its series for the small x of a step (error below 1e-9 relative), else exactly. */
+/** 1 - e^(-x), by its series for the small x of a step or a section (relative error below 2e-9 up to 0.25), else exactly. */
 function oneMinusExp(x: number): number {
-  if (x < 0.01) return x * (1 - (x / 2) * (1 - (x / 3) * (1 - x / 4)));
+  if (x < 0.25) return x * (1 - (x / 2) * (1 - (x / 3) * (1 - (x / 4) * (1 - (x / 5) * (1 - (x / 6) * (1 - x / 7))))));
   return -Math.expm1(-x);
 }
 

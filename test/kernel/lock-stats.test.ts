@@ -65,3 +65,27 @@ describe('LockStats', () => {
     expect(stats.waitHistogram.quantile(1)).toBe(5000);
   });
 });
+
+describe('LogHistogram.bucketOf', () => {
+  /** The octave by log2 and the offset by division, as for values past 2^31. */
+  function reference(ns: number): number {
+    const sub = LogHistogram.SUB_BUCKETS;
+    if (!(ns >= sub)) return ns > 0 ? Math.floor(ns) : 0;
+    let exponent = Math.floor(Math.log2(ns));
+    let offset = Math.floor(ns / 2 ** (exponent - LogHistogram.SUB_BITS));
+    if (offset >= 2 * sub) offset = Math.floor(ns / 2 ** (++exponent - LogHistogram.SUB_BITS));
+    else if (offset < sub) offset = Math.floor(ns / 2 ** (--exponent - LogHistogram.SUB_BITS));
+    return (exponent - LogHistogram.SUB_BITS + 1) * sub + (offset - sub);
+  }
+
+  it('gives the same bucket in integer arithmetic as by log2, at octave edges and between', () => {
+    const values: number[] = [];
+    for (let e = 7; e < 31; e++) for (const d of [-1, 0, 0.5, 1]) values.push(2 ** e + d);
+    let x = 12345;
+    for (let i = 0; i < 2000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      values.push(128 + x * 1.000173);
+    }
+    for (const v of values.filter((n) => n >= 128 && n < 2 ** 31)) expect(LogHistogram.bucketOf(v)).toBe(reference(v));
+  });
+});
