@@ -73,6 +73,8 @@ const FRAME_REPEAT = 1;
 const FRAME_SYSCALL = 2;
 const FRAME_LOCK = 3;
 
+type CallStep = Extract<Step, { kind: 'call' }>;
+
 /** One level of the interpreter's stack: a step list being run, and what ends it. */
 interface Frame {
   readonly kind: typeof FRAME_STEPS | typeof FRAME_REPEAT | typeof FRAME_SYSCALL | typeof FRAME_LOCK;
@@ -82,10 +84,14 @@ interface Frame {
   /** Iterations of a repeat still to run after this one. */
   remaining: number;
   readonly lock: HeldLock | null;
+  /** The call that entered this procedure (an EBUSY return unwinds to it), null for other frames. */
+  readonly call: CallStep | null;
+  /** Calls of `call` so far (retries after EBUSY included). */
+  readonly attempt: number;
 }
 
-function plainFrame(steps: readonly Step[], scale: number): Frame {
-  return { kind: FRAME_STEPS, steps, index: 0, scale, remaining: 0, lock: null };
+function plainFrame(steps: readonly Step[], scale: number, call: CallStep | null = null, attempt = 1): Frame {
+  return { kind: FRAME_STEPS, steps, index: 0, scale, remaining: 0, lock: null, call, attempt };
 }
 
 export class RecipeInterpreter {
@@ -175,6 +181,20 @@ export class RecipeInterpreter {
             yield* cpus.runOnCpu(thread);
           }
         }
+        if (frame.call !== null && thread.busyReturned) {
+          // The call returned EBUSY: retry after a sleep while the caller's policy allows, else leave the mount.
+          thread.busyReturned = false;
+          world.background.ebusyReturns++;
+          const policy = frame.call.onBusy;
+          if (policy !== null && frame.attempt <= policy.retries) {
+            world.background.ebusyRetries++;
+            yield* this.sleepOffCpu(thread, policy.waitNs, categories.offCpuWork);
+            yield* this.enterCall(thread, frame.call, frame.scale, frame.attempt + 1, stack);
+          } else {
+            thread.mountFds.shift();
+            world.mounts.leak(thread);
+          }
+        }
         continue;
       }
       const step = frame.steps[frame.index++];
@@ -231,7 +251,7 @@ export class RecipeInterpreter {
             world.account(thread, held.slot.section, held.holdNs);
           }
           if (step.steps.length === 0) this.releaseLock(thread, held);
-          else stack.push({ kind: FRAME_LOCK, steps: step.steps, index: 0, scale: stepScale, remaining: 0, lock: held });
+          else stack.push({ kind: FRAME_LOCK, steps: step.steps, index: 0, scale: stepScale, remaining: 0, lock: held, call: null, attempt: 1 });
           break;
         }
         case 'rcu':
@@ -240,22 +260,12 @@ export class RecipeInterpreter {
         case 'repeat': {
           const total = this.count(step.count, thread);
           if (total === 0) break;
-          stack.push({ kind: FRAME_REPEAT, steps: step.steps, index: 0, scale: stepScale, remaining: total - 1, lock: null });
+          stack.push({ kind: FRAME_REPEAT, steps: step.steps, index: 0, scale: stepScale, remaining: total - 1, lock: null, call: null, attempt: 1 });
           break;
         }
         case 'call': {
           if (step.countsAsMountOp) thread.mountOps++;
-          const slot = this.procedures.get(step.procedure)!;
-          const procedure = slot.procedure;
-          if (!procedure.isSyscall || thread.procedure !== 0) {
-            stack.push(plainFrame(procedure.steps, stepScale));
-            break;
-          }
-          if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
-          thread.syscalls++;
-          thread.syscallCounts.set(procedure.name, (thread.syscallCounts.get(procedure.name) ?? 0) + 1);
-          thread.procedure = slot.number;
-          stack.push({ kind: FRAME_SYSCALL, steps: procedure.steps, index: 0, scale: stepScale, remaining: 0, lock: null });
+          yield* this.enterCall(thread, step, stepScale, 1, stack);
           break;
         }
         case 'mounts':
@@ -264,8 +274,63 @@ export class RecipeInterpreter {
         case 'window':
           world.mounts.window(step.enter);
           break;
+        case 'busy': {
+          if (!step.check || !this.mountBusy(thread)) {
+            // Not busy: the umount goes ahead and the mount (and any helper's hold on it) is gone.
+            thread.mountFds.shift();
+            break;
+          }
+          // EBUSY: leave every lock taken inside the call, in reverse order, and return from it.
+          thread.busyReturned = true;
+          while (stack.length > 0) {
+            const top = stack[stack.length - 1];
+            if (top.call !== null) {
+              top.index = top.steps.length;
+              top.remaining = 0;
+              break;
+            }
+            stack.pop();
+            if (top.kind === FRAME_LOCK) this.releaseLock(thread, top.lock!);
+          }
+          break;
+        }
+        case 'fork': {
+          const ns = step.ns * stepScale;
+          if (thread.cpu < 0) yield* cpus.runOnCpu(thread);
+          // The child exists from the fork until the parent, done with it, kills and reaps it.
+          world.helperForked(thread, this.sim.now + ns);
+          if (ns <= 0) break;
+          thread.awakeAtNs = this.sim.now + ns;
+          yield this.sim.delay(ns);
+          world.account(thread, categories.userWork, ns);
+          break;
+        }
+        case 'fd':
+          world.mountFd(thread, step.open);
+          break;
       }
     }
+  }
+
+  /** Enters a call: a user-space procedure (or a syscall called from a syscall) as plain steps, a syscall as a syscall frame. */
+  private *enterCall(thread: KernelThread, step: CallStep, scale: number, attempt: number, stack: Frame[]): ProcessBody {
+    const slot = this.procedures.get(step.procedure)!;
+    const procedure = slot.procedure;
+    if (!procedure.isSyscall || thread.procedure !== 0) {
+      stack.push(plainFrame(procedure.steps, scale, step, attempt));
+      return;
+    }
+    if (thread.cpu < 0) yield* this.world.cpus.runOnCpu(thread);
+    thread.syscalls++;
+    thread.syscallCounts.set(procedure.name, (thread.syscallCounts.get(procedure.name) ?? 0) + 1);
+    thread.procedure = slot.number;
+    stack.push({ kind: FRAME_SYSCALL, steps: procedure.steps, index: 0, scale, remaining: 0, lock: null, call: step, attempt });
+  }
+
+  /** propagate_mount_busy: the mount this thread opened an fd on earliest and has not unmounted has an extra reference while a helper holding the fd lives. */
+  private mountBusy(thread: KernelThread): boolean {
+    if (!this.world.mechanisms.usernsHelperFds || thread.mountFds.length === 0) return false;
+    return this.sim.now < thread.mountFds[0];
   }
 
   *work(thread: KernelThread, ns: number, category: number): ProcessBody {

@@ -2,8 +2,9 @@
  * The mechanisms beyond the naive model (docs/feasibility.md §2), each a
  * switch so an ablation can turn it off and measure what it carried. All are
  * on by default: each is grounded in kernel, user-space or hardware sources,
- * cited where it acts. The last four are the hardware's: what makes one
- * machine family differ from another besides its core count.
+ * cited where it acts (the node's in models/nodes/*.yaml). Four are the
+ * hardware's: what makes one machine family differ from another besides its
+ * core count. The last four are the node software's (issue 15).
  */
 export interface MechanismSwitches {
   /** 1. systemd and kubelet re-read /proc/<pid>/mountinfo; each line's prepend_path retries under mount_lock when writers moved the sequence. */
@@ -28,6 +29,14 @@ export interface MechanismSwitches {
   fanOut: boolean;
   /** Hardware: a busy SMT sibling slows a critical section (smtSlowdown, smtSpinSlowdown); off = no slowdown. */
   smtSlowdown: boolean;
+  /** Node: systemd's mount event source outranks its D-Bus connection (sd-event priorities), so the node health check waits while mount events keep arriving; off = a call is answered when the current parse ends. */
+  systemdEventPriorities: boolean;
+  /** Node: containerd's GetUsernsFD forks a helper that inherits every open fd; an umount(2) without MNT_DETACH of a mount whose fd a live helper holds fails with EBUSY (the runtime then retries or leaves the mount); off = never busy. */
+  usernsHelperFds: boolean;
+  /** Node: kubelet's CRI request timeout (a timed-out launch is retried every 10-15 s and never completes: its name stays reserved), PLEG relists and runtime Status calls (NotReady, pod syncs stop); off = a pass longer than the timeout only marks its launch failed when it ends. */
+  kubeletCri: boolean;
+  /** Node: a started container's application runs its start-up (CPU seconds over a duration, path walks) on the node's CPUs and SMT siblings, and the launch ends at the first readiness probe after it; off = ready when started. */
+  applicationStartup: boolean;
 }
 
 export const MECHANISM_NAMES = [
@@ -42,6 +51,10 @@ export const MECHANISM_NAMES = [
   'homeQueueing',
   'fanOut',
   'smtSlowdown',
+  'systemdEventPriorities',
+  'usernsHelperFds',
+  'kubeletCri',
+  'applicationStartup',
 ] as const satisfies readonly (keyof MechanismSwitches)[];
 
 export type MechanismName = (typeof MECHANISM_NAMES)[number];
@@ -61,4 +74,11 @@ export const ALL_MECHANISMS_ON: MechanismSwitches = {
   homeQueueing: true,
   fanOut: true,
   smtSlowdown: true,
+  systemdEventPriorities: true,
+  usernsHelperFds: true,
+  kubeletCri: true,
+  applicationStartup: true,
 };
+
+/** The node software's mechanisms (issue 15). */
+export const NODE_MECHANISMS = ['systemdEventPriorities', 'usernsHelperFds', 'kubeletCri', 'applicationStartup'] as const satisfies readonly MechanismName[];

@@ -2,11 +2,20 @@
  * The node's own software during a storm: systemd re-parsing the mount table
  * on mount events (at most `rateLimitBurst` times per interval), kubelet
  * re-reading it for filesystem stats, and the node health check, a D-Bus
- * call that systemd answers between parses. Each read of
- * /proc/self/mountinfo goes through the kernel the way show_mountinfo does:
- * per read() chunk the mountinfo rwsem for read (m_start), per line
- * prepend_path's lockless window on the mountinfo seqlock, retried under its
- * spinlock when a write moved the count.
+ * call to systemd. Each read of /proc/self/mountinfo goes through the kernel
+ * the way show_mountinfo does: per read() the mountinfo rwsem for read
+ * (m_start), per line prepend_path's lockless window on the mountinfo
+ * seqlock, retried under its spinlock when a write moved the count. How many
+ * lines one read() renders follows the reader's buffer: libmount reads
+ * through stdio, whose buffer is procfs's 1 KiB block (~7 lines), Go's
+ * bufio 4 KiB.
+ *
+ * systemd's event loop (sd-event) dispatches one pending source per
+ * iteration, the highest priority first. The mount event source runs at a
+ * higher priority than the D-Bus connection, so while mount events keep
+ * arriving and the source is not rate-limited, a D-Bus call (the health
+ * check) waits for the parses to drain (mechanism `systemdEventPriorities`;
+ * off: a call is answered as soon as the current parse ends).
  */
 import { Deque, type ProcessBody, type SimEvent } from '../engine/index.js';
 import type { Procedure } from '../models/types.js';
@@ -31,6 +40,27 @@ export class BackgroundStats {
   healthChecks = 0;
   healthCheckFailures = 0;
   healthCheckMaxNs = 0;
+  /** D-Bus calls that waited for pending mount events (the mount source outranks D-Bus). */
+  dbusWaitsBehindMounts = 0;
+  /** Windows in which systemd's mount source used its burst and was rate-limited. */
+  systemdRateLimited = 0;
+  /** read() calls of /proc/self/mountinfo, each one namespace_sem acquisition. */
+  mountinfoReads = 0;
+  /** Helpers forked by the runtime (GetUsernsFD), umount calls that returned EBUSY, and the retries they caused. */
+  helperForks = 0;
+  ebusyReturns = 0;
+  ebusyRetries = 0;
+  /** Applications that ran their start-up, and their path lookups. */
+  appStartups = 0;
+  appWalks = 0;
+  /** kubelet: CRI requests that timed out and the retries after them, PLEG relists and the slowest, NotReady episodes and time. */
+  criTimeouts = 0;
+  criRetries = 0;
+  plegRelists = 0;
+  plegMaxRelistNs = 0;
+  plegUnhealthy = 0;
+  runtimeDown = 0;
+  notReadyNs = 0;
   /** Seqlock critical sections: how many, their length without SMT stretch, and the time SMT siblings added. */
   sections = 0;
   sectionBaseNs = 0;
@@ -43,11 +73,13 @@ export class BackgroundStats {
   }
 }
 
-const LINES_PARAMETER = 'mountinfo_lines_per_read';
+const LINE_BYTES_PARAMETER = 'mountinfo_line_bytes';
 
 /** The marker procedure that mountinfo reads are accounted to. */
 export const MOUNTINFO_PROCEDURE: Procedure = { name: 'read /proc/self/mountinfo', models: 'fs/proc_namespace.c show_mountinfo', isSyscall: true, steps: [] };
 export const MOUNTINFO_KEY = 'node/(read /proc/self/mountinfo)';
+
+type SystemdState = 'idle' | 'parsing' | 'rate-limited';
 
 export class NodeServices {
   private readonly prependPathWindowNs: number;
@@ -58,16 +90,21 @@ export class NodeServices {
   private readonly seqlockSection: number;
   private procedureNumber = -1;
   private readonly mountinfoLineNs: number;
-  private readonly linesPerRead: number;
-  private readonly mountEventSignal: SimEvent[] = [];
+  private readonly lineBytes: number;
+  /** The mount event source outranks D-Bus (sd-event priorities, with the mechanism on). */
+  private readonly mountsFirst: boolean;
+  private wakeSystemd: SimEvent | null = null;
+  private systemdRunning = false;
   private systemdPending = false;
-  private systemdParsing = false;
-  private readonly systemdIdleWaiters = new Deque<SimEvent>();
+  private systemdState: SystemdState = 'idle';
+  private readonly dbusQueue = new Deque<SimEvent>();
 
   constructor(private readonly world: LaunchWorld) {
     this.prependPathWindowNs = world.parameter('prepend_path_window');
     this.mountinfoLineNs = world.parameter('mountinfo_line');
-    this.linesPerRead = Math.max(1, Math.round(world.parameter(LINES_PARAMETER)));
+    this.lineBytes = Math.max(1, world.parameter(LINE_BYTES_PARAMETER));
+    const systemd = world.models.node.environment.systemd;
+    this.mountsFirst = world.mechanisms.systemdEventPriorities && systemd.mountEventPriority < systemd.dbusPriority;
     const { categories } = world;
     const { rwsem, seqlock } = world.models.kernel.mountinfo;
     this.semSpin = categories.spin(rwsem);
@@ -76,20 +113,32 @@ export class NodeServices {
     this.seqlockSection = categories.section(seqlock);
   }
 
-  /** touch_mnt_namespace woke /proc/<pid>/mountinfo pollers: systemd's mount event source. */
+  /** touch_mnt_namespace woke /proc/<pid>/mountinfo pollers: systemd's mount event source is pending. */
   mountEvent(): void {
     this.systemdPending = true;
-    const waiting = this.mountEventSignal.pop();
-    if (waiting !== undefined) waiting.succeed();
+    // A parse or a rate-limited source does not look at new events until it is done.
+    if (this.systemdState === 'idle') this.wake();
+  }
+
+  private wake(): void {
+    const waiting = this.wakeSystemd;
+    if (waiting === null) return;
+    this.wakeSystemd = null;
+    waiting.succeed();
+  }
+
+  /** Lines one read() of `readBytes` renders: seq_file fills the reader's buffer, at least one record. */
+  linesPerRead(readBytes: number): number {
+    return Math.max(1, readBytes / this.lineBytes);
   }
 
   /**
-   * One full read of /proc/self/mountinfo: per read() chunk, the mountinfo
-   * rwsem for read (m_start); per line, prepend_path's lockless window,
-   * retried under the seqlock's spinlock when a write moved the count during
-   * it; then the reader's own parse of the chunk.
+   * One full read of /proc/self/mountinfo in reads of `readBytes`: per
+   * read() the mountinfo rwsem for read (m_start); per line, prepend_path's
+   * lockless window, retried under the seqlock's spinlock when a write moved
+   * the count during it; then the reader's own parse of what it read.
    */
-  *readMountinfo(thread: KernelThread, userPerLineNs: number): ProcessBody<number> {
+  *readMountinfo(thread: KernelThread, userPerLineNs: number, readBytes: number): ProcessBody<number> {
     const world = this.world;
     const { sim, cpus, categories, interpreter } = world;
     const startNs = sim.now;
@@ -98,9 +147,16 @@ export class NodeServices {
     if (this.procedureNumber < 0) this.procedureNumber = world.procedureNumber(MOUNTINFO_KEY);
     const lines = world.mounts.hostMounts;
     world.background.mountinfoLines += lines;
+    const perRead = this.linesPerRead(readBytes);
     const previous = thread.procedure;
-    for (let done = 0; done < lines; done += this.linesPerRead) {
-      const chunk = Math.min(this.linesPerRead, lines - done);
+    // Lines rendered so far, fractional: a read ends mid-line and the next one starts from the rest.
+    let rendered = 0;
+    for (let done = 0; done < lines; ) {
+      rendered += perRead;
+      const end = Math.min(lines, Math.max(done + 1, Math.floor(rendered)));
+      const chunk = end - done;
+      done = end;
+      world.background.mountinfoReads++;
       yield* cpus.runOnCpu(thread);
       thread.procedure = this.procedureNumber;
       const lockCpu = thread.cpu;
@@ -144,10 +200,11 @@ export class NodeServices {
   }
 
   /**
-   * systemd's mount event source: after mount events it re-parses the whole
-   * table, at most `rateLimitBurst` times per `rateLimitInterval`
-   * (sd_event_source_set_ratelimit; the source is disabled for the rest of
-   * the window once the burst is used).
+   * systemd's event loop as far as the storm reaches it: the mount event
+   * source (re-parse the whole table after mount events, at most
+   * `rateLimitBurst` dispatches per `rateLimitInterval`, then off until the
+   * window ends: sd_event_source_set_ratelimit) and the D-Bus connection.
+   * One source per iteration, the higher priority first.
    */
   *systemdLoop(): ProcessBody {
     const world = this.world;
@@ -155,35 +212,64 @@ export class NodeServices {
     const systemd = world.models.node.environment.systemd;
     const thread = world.newThread('systemd', 0, 0);
     thread.pass = world.passNumber('systemd');
-    let windowStartNs = 0;
+    this.systemdRunning = true;
+    // The window ends at one instant (its start + the interval), compared as such: no rounding can leave a zero wait.
+    let windowEndNs = -Infinity;
     let dispatchesInWindow = 0;
     for (;;) {
-      if (!this.systemdPending) {
+      if (!this.systemdPending && this.dbusQueue.length === 0) {
+        this.systemdState = 'idle';
         const signal = sim.event();
-        this.mountEventSignal.push(signal);
+        this.wakeSystemd = signal;
         yield signal;
       }
-      if (sim.now - windowStartNs >= systemd.rateLimitIntervalNs) {
-        windowStartNs = sim.now;
+      if (sim.now >= windowEndNs) {
+        windowEndNs = sim.now + systemd.rateLimitIntervalNs;
         dispatchesInWindow = 0;
       }
-      if (dispatchesInWindow >= systemd.rateLimitBurst) {
-        const waitNs = windowStartNs + systemd.rateLimitIntervalNs - sim.now;
-        yield sim.timeout(waitNs);
-        windowStartNs = sim.now;
-        dispatchesInWindow = 0;
+      const rateLimited = dispatchesInWindow >= systemd.rateLimitBurst;
+      if (!rateLimited && this.systemdState === 'rate-limited') this.systemdState = 'idle';
+      const mountReady = this.systemdPending && !rateLimited;
+      if (this.dbusQueue.length > 0 && !(mountReady && this.mountsFirst)) {
+        // The bus source: every queued method call is answered in this dispatch.
+        while (this.dbusQueue.length > 0) this.dbusQueue.shift()!.succeed();
+        continue;
       }
-      dispatchesInWindow++;
-      this.systemdPending = false;
-      this.systemdParsing = true;
-      const parseNs = yield* this.readMountinfo(thread, systemd.parsePerLineNs);
-      this.systemdParsing = false;
-      world.background.systemdParses++;
-      world.background.systemdBusyNs += parseNs;
-      if (parseNs > world.background.systemdMaxParseNs) world.background.systemdMaxParseNs = parseNs;
-      // D-Bus requests queued behind the parse are answered now.
-      while (this.systemdIdleWaiters.length > 0) this.systemdIdleWaiters.shift()!.succeed();
+      if (mountReady) {
+        dispatchesInWindow++;
+        this.systemdPending = false;
+        this.systemdState = 'parsing';
+        const parseNs = yield* this.readMountinfo(thread, systemd.parsePerLineNs, systemd.readBytes);
+        world.background.systemdParses++;
+        world.background.systemdBusyNs += parseNs;
+        if (parseNs > world.background.systemdMaxParseNs) world.background.systemdMaxParseNs = parseNs;
+        continue;
+      }
+      // Pending but rate-limited: the source is off until its window ends; D-Bus calls are answered meanwhile.
+      if (this.systemdState !== 'rate-limited') world.background.systemdRateLimited++;
+      this.systemdState = 'rate-limited';
+      const signal = sim.event();
+      this.wakeSystemd = signal;
+      const windowEnd = sim.timeout(windowEndNs - sim.now);
+      windowEnd.addCallback(() => this.wake());
+      yield signal;
     }
+  }
+
+  /**
+   * A D-Bus method call to PID 1 (the node health check): null when systemd
+   * answers at once, else an event that succeeds when it is answered.
+   */
+  dbusCall(): SimEvent | null {
+    if (!this.systemdRunning) return null;
+    // Answered in the next iteration unless a parse runs, or a mount event outranks it.
+    const behindMounts = this.mountsFirst && this.systemdPending && this.systemdState !== 'rate-limited';
+    if (this.systemdState !== 'parsing' && !behindMounts) return null;
+    if (behindMounts) this.world.background.dbusWaitsBehindMounts++;
+    const event = this.world.sim.event();
+    this.dbusQueue.push(event);
+    this.wake();
+    return event;
   }
 
   /** kubelet/cAdvisor re-reading the table for filesystem stats. */
@@ -191,19 +277,40 @@ export class NodeServices {
     const world = this.world;
     const thread = world.newThread('kubelet', 0, 0);
     thread.pass = world.passNumber('kubelet');
-    const everyNs = world.models.node.environment.kubelet.mountinfoEveryNs;
+    const kubelet = world.models.node.environment.kubelet;
     for (;;) {
-      yield world.sim.timeout(everyNs);
-      yield* this.readMountinfo(thread, parsePerLineNs);
+      yield world.sim.timeout(kubelet.mountinfoEveryNs);
+      yield* this.readMountinfo(thread, parsePerLineNs, kubelet.readBytes);
       world.background.kubeletReads++;
     }
   }
 
-  /** Resolves when systemd is between parses (a D-Bus method call gets answered). */
-  systemdIdle(): SimEvent | null {
-    if (!this.systemdParsing) return null;
-    const event = this.world.sim.event();
-    this.systemdIdleWaiters.push(event);
-    return event;
+  /**
+   * The node health check: every `every`, a D-Bus call to systemd. One not
+   * answered within `deadlineNs` fails, at its deadline, every launch in
+   * progress then (`onFailure`); its latency counts when it is answered.
+   */
+  *healthCheckLoop(deadlineNs: number, done: () => boolean, onFailure: () => void): ProcessBody {
+    const world = this.world;
+    const sim = world.sim;
+    const everyNs = world.models.node.environment.nodeHealthCheck.everyNs;
+    for (;;) {
+      yield sim.timeout(everyNs);
+      if (done()) return;
+      const askedNs = sim.now;
+      world.background.healthChecks++;
+      const answer = this.dbusCall();
+      if (answer === null) continue;
+      const deadline = sim.timeout(deadlineNs);
+      deadline.addCallback(() => {
+        if (answer.isTriggered) return;
+        world.background.healthCheckFailures++;
+        onFailure();
+      });
+      answer.addCallback(() => {
+        const tookNs = sim.now - askedNs;
+        if (tookNs > world.background.healthCheckMaxNs) world.background.healthCheckMaxNs = tookNs;
+      });
+    }
   }
 }

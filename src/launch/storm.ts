@@ -4,8 +4,11 @@
  * runtime's passes as a thread on a CPU, background readers run alongside,
  * and deadlines decide which launches failed.
  *
- * A failed launch is not aborted: the kubelet gives up on it, but containerd
- * and runc finish the work (and keep contending), as on a real node.
+ * A launch that missed its deadline is not aborted: containerd and runc
+ * finish the work (and keep contending), as on a real node. One whose CRI
+ * request timed out finishes that request but makes no further one
+ * (kubelet.ts: its retries find the name reserved). A launch ends when its
+ * application passes its first readiness probe (applications.ts).
  */
 import { Simulation, type ProcessBody, type RandomStream, type RunLimits, type SimEvent } from '../engine/index.js';
 import type { Topology } from '../topology/index.js';
@@ -15,6 +18,8 @@ import { LaunchWorld } from './world.js';
 import type { KernelThread } from './thread.js';
 import type { ArrivalSpec, LaunchSpec, LayerSpec, PlacementPolicy } from './spec.js';
 import type { ContainerResult, FailureReason, LaunchRunResult, LockResult } from './result.js';
+import { Applications } from './applications.js';
+import { KubeletCri } from './kubelet.js';
 
 function drawLayers(spec: LayerSpec, stream: RandomStream, heterogeneous: boolean): number {
   switch (spec.kind) {
@@ -114,44 +119,74 @@ export function runLaunchStorm(options: {
   const jittered = (ns: number): number => (jitter > 0 && heterogeneous ? ns * jitterStream.uniform(1 - jitter, 1 + jitter) : ns);
 
   interface LaunchState {
+    readonly index: number;
     thread: KernelThread;
     startNs: number;
     endNs: number | null;
     reason: FailureReason | null;
+    /** kubelet gave the launch up (a CRI request timed out): it issues no further request and never completes. */
+    gaveUp: boolean;
   }
   const launches: LaunchState[] = [];
   const inProgress = new Set<LaunchState>();
-  let finished = 0;
+  /** Launches that finished or were given up. */
+  let settled = 0;
+  const criOn = spec.mechanisms.kubeletCri;
+  const kubelet = criOn ? new KubeletCri(world) : null;
+  const applications = new Applications(world, spec.containers, heterogeneous);
 
   const otherWork = world.passNumber('other launch work');
+  /** One CRI request (a runtime pass) with kubelet's request timeout running from its start. */
+  function* request(state: LaunchState, p: number): ProcessBody {
+    const thread = state.thread;
+    const pass = models.runtime.passes[p];
+    const passStart = sim.now;
+    let answered = false;
+    if (kubelet !== null) {
+      sim.timeout(spec.deadlines.runtimeRequestNs).addCallback(() => {
+        if (answered || state.gaveUp) return;
+        state.reason ??= 'runtime-request-timeout';
+        state.gaveUp = true;
+        sim.process(kubelet.retryLoop(), `${thread.name}-retries`);
+      });
+    }
+    thread.pass = p;
+    yield* world.interpreter.runSteps(thread, pass.steps, 1);
+    world.cpus.leaveCpu(thread);
+    answered = true;
+    if (kubelet === null && sim.now - passStart > spec.deadlines.runtimeRequestNs) state.reason ??= 'runtime-request-timeout';
+    thread.pass = otherWork;
+  }
+
   function* launch(state: LaunchState): ProcessBody {
     const thread = state.thread;
     yield sim.timeout(state.startNs);
     inProgress.add(state);
     thread.pass = otherWork;
+    // A NotReady node's kubelet syncs no pod: the launch waits before its first request.
+    const ready = kubelet?.whenReady() ?? null;
+    if (ready !== null) yield ready;
     yield* world.interpreter.sleepOffCpu(thread, jittered(nodeParameter('launch_before')), world.categories.offCpuWork);
     const passes = models.runtime.passes;
     for (let p = 0; p < passes.length; p++) {
-      thread.pass = p;
-      const passStart = sim.now;
-      yield* world.interpreter.runSteps(thread, passes[p].steps, 1);
-      world.cpus.leaveCpu(thread);
-      if (sim.now - passStart > spec.deadlines.runtimeRequestNs) state.reason ??= 'runtime-request-timeout';
-      thread.pass = otherWork;
-      if (p < passes.length - 1) yield* world.interpreter.sleepOffCpu(thread, jittered(nodeParameter('launch_between')), world.categories.offCpuWork);
+      if (passes[p].beforeNs > 0) yield* world.interpreter.sleepOffCpu(thread, jittered(passes[p].beforeNs), world.categories.offCpuWork);
+      yield* request(state, p);
+      if (state.gaveUp) break;
     }
-    yield* world.interpreter.sleepOffCpu(thread, jittered(nodeParameter('launch_after')), world.categories.offCpuWork);
-    state.endNs = sim.now;
-    if (sim.now - state.startNs > spec.deadlines.launchNs) state.reason ??= 'launch-deadline';
+    if (!state.gaveUp) {
+      yield* applications.untilReady(thread, state.index);
+      state.endNs = sim.now;
+      if (sim.now - state.startNs > spec.deadlines.launchNs) state.reason ??= 'launch-deadline';
+    }
     inProgress.delete(state);
-    finished++;
+    settled++;
   }
 
   const launchProcesses: SimEvent[] = [];
   for (let i = 0; i < spec.containers; i++) {
     const thread = world.newThread(`container-${i}`, layers[i], cpus[i]);
     thread.propagates = true;
-    const state: LaunchState = { thread, startNs: starts[i], endNs: null, reason: null };
+    const state: LaunchState = { index: i, thread, startNs: starts[i], endNs: null, reason: null, gaveUp: false };
     launches.push(state);
     launchProcesses.push(sim.process(launch(state), thread.name));
   }
@@ -159,24 +194,20 @@ export function runLaunchStorm(options: {
   const mountinfoOn = spec.mechanisms.mountinfoReaders;
   if (mountinfoOn && env.systemd.enabled) sim.process(world.services.systemdLoop(), 'systemd');
   if (mountinfoOn && env.kubelet.enabled) sim.process(world.services.kubeletLoop(options.kubeletParsePerLineNs ?? env.systemd.parsePerLineNs / 4), 'kubelet');
+  if (kubelet !== null && env.kubelet.enabled) {
+    sim.process(kubelet.plegLoop(() => inProgress.size), 'kubelet-pleg');
+    sim.process(kubelet.statusLoop(), 'kubelet-status');
+    sim.process(kubelet.healthLoop(), 'kubelet-health');
+  }
   if (env.nodeHealthCheck.enabled) {
     sim.process(
-      (function* healthChecks(): ProcessBody {
-        for (;;) {
-          yield sim.timeout(env.nodeHealthCheck.everyNs);
-          if (finished === spec.containers) return;
-          const askedNs = sim.now;
-          const idle = world.services.systemdIdle();
-          if (idle !== null) yield idle;
-          const tookNs = sim.now - askedNs;
-          world.background.healthChecks++;
-          if (tookNs > world.background.healthCheckMaxNs) world.background.healthCheckMaxNs = tookNs;
-          if (tookNs > spec.deadlines.nodeHealthCheckNs) {
-            world.background.healthCheckFailures++;
-            for (const state of inProgress) state.reason ??= 'node-health-check';
-          }
-        }
-      })(),
+      world.services.healthCheckLoop(
+        spec.deadlines.nodeHealthCheckNs,
+        () => settled === spec.containers,
+        () => {
+          for (const state of inProgress) state.reason ??= 'node-health-check';
+        },
+      ),
       'node-health-check',
     );
   }
@@ -184,7 +215,7 @@ export function runLaunchStorm(options: {
     (function* sampler(): ProcessBody {
       for (;;) {
         world.mounts.sample();
-        if (finished === spec.containers) return;
+        if (settled === spec.containers) return;
         yield sim.timeout(spec.sampleEveryNs);
       }
     })(),
@@ -237,7 +268,7 @@ export function runLaunchStorm(options: {
       heldOpen: rcuStats.heldOpenGracePeriods,
       callers: rcuStats.callers,
     },
-    background: { ...world.background, readerTimeNs: undefined },
+    background: { ...world.background, readerTimeNs: undefined, leakedMounts: world.mounts.leakedMounts },
     readerTimeNs: Array.from(world.background.readerTimeNs),
     mountTable: {
       maxHostMounts: world.mounts.maxHostMounts,

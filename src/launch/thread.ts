@@ -28,6 +28,15 @@ export class KernelThread {
   sectionRequest: SectionPlan | null = null;
   /** Calls per syscall name. */
   readonly syscallCounts = new Map<string, number>();
+  /**
+   * Mounts this thread opened an fd on (open_tree) and has not unmounted,
+   * oldest first: until when a forked helper holding that fd lives, ns (0: none).
+   */
+  readonly mountFds: number[] = [];
+  /** Between an `fd: open` and its `fd: close`. */
+  fdOpen = false;
+  /** Set by a `busy: return` step that found the mount busy; read when the call returns. */
+  busyReturned = false;
 
   constructor(
     readonly id: number,

@@ -52,6 +52,8 @@ export class LaunchWorld {
   readonly interpreter: RecipeInterpreter;
   readonly services: NodeServices;
   readonly time: TimeMatrix;
+  /** Threads holding an fd on a mount they are making (between `fd: open` and `fd: close`). */
+  private readonly openMountFds = new Set<KernelThread>();
   private readonly procedureIndex = new Map<string, number>();
   private readonly passIndex = new Map<string, number>();
   private threadIds = 0;
@@ -108,6 +110,28 @@ export class LaunchWorld {
     return this.procedureIndex.get(key) ?? 0;
   }
 
+  /** `thread` opened (or closed) an fd on the mount it is making. */
+  mountFd(thread: KernelThread, open: boolean): void {
+    if (open) {
+      thread.mountFds.push(0);
+      thread.fdOpen = true;
+      this.openMountFds.add(thread);
+    } else {
+      thread.fdOpen = false;
+      this.openMountFds.delete(thread);
+    }
+  }
+
+  /** `thread` forked a helper living until `untilNs`: it holds a copy of every other thread's open mount fd. */
+  helperForked(thread: KernelThread, untilNs: number): void {
+    this.background.helperForks++;
+    for (const other of this.openMountFds) {
+      if (other === thread || other.mountFds.length === 0) continue;
+      const last = other.mountFds.length - 1;
+      if (untilNs > other.mountFds[last]) other.mountFds[last] = untilNs;
+    }
+  }
+
   account(thread: KernelThread, category: number, ns: number): void {
     if (ns <= 0) return;
     thread.timeNs[category] += ns;
@@ -116,7 +140,7 @@ export class LaunchWorld {
   }
 
   private passNames(): string[] {
-    const names = [...this.models.runtime.passes.map((p) => p.name), 'other launch work', 'systemd', 'kubelet'];
+    const names = [...this.models.runtime.passes.map((p) => p.name), 'other launch work', 'systemd', 'kubelet', 'applications'];
     names.forEach((name, index) => this.passIndex.set(name, index));
     return names;
   }

@@ -35,6 +35,7 @@ import {
   type RuntimeModel,
   type RuntimePass,
   type Step,
+  type BusyPolicy,
 } from './types.js';
 
 export interface LaunchModelNames {
@@ -243,9 +244,21 @@ function parseStep(doc: LoadedDocument, raw: StepFile, path: FieldPath, resolver
       const known = [...resolver.callable.keys()];
       fail(doc, at('call'), `unknown syscall or procedure \`${raw.call}\``, 'a syscall of the kernel model or a procedure of the node or runtime model', `\`${raw.call}\``, didYouMean(raw.call, known));
     }
-    return { kind: 'call', name: raw.call, procedure, countsAsMountOp: raw.countsAsMountOp ?? false };
+    let onBusy: BusyPolicy = null;
+    if (raw.onBusy !== undefined && raw.onBusy !== 'leave') {
+      const retries = parseCount(doc, raw.onBusy.retries, [...at('onBusy'), 'retries'], resolver);
+      if (retries.terms.length > 0) fail(doc, [...at('onBusy'), 'retries'], 'a retry count cannot depend on the launch', 'a number or a count parameter', JSON.stringify(raw.onBusy.retries));
+      onBusy = {
+        retries: retries.constant,
+        waitNs: parseDurationRef(doc, raw.onBusy.wait, [...at('onBusy'), 'wait'], resolver).ns,
+      };
+    }
+    return { kind: 'call', name: raw.call, procedure, countsAsMountOp: raw.countsAsMountOp ?? false, onBusy };
   }
   if ('mounts' in raw) return { kind: 'mounts', delta: raw.mounts };
+  if ('busy' in raw) return { kind: 'busy', check: raw.busy === 'return' };
+  if ('fork' in raw) return { kind: 'fork', ...parseDurationRef(doc, raw.fork, at('fork'), resolver) };
+  if ('fd' in raw) return { kind: 'fd', open: raw.fd === 'open' };
   return { kind: 'window', enter: raw.window === 'enter' };
 }
 
@@ -351,7 +364,12 @@ function resolveLaunchModels(
   }
   checkNoCycles(procedures, runtimeFile.doc.file);
 
-  const passes: RuntimePass[] = r.passes.map((pass, index) => ({ name: pass.name, request: pass.request, steps: parseSteps(runtimeFile.doc, pass.steps, ['passes', index, 'steps'], resolver) }));
+  const passes: RuntimePass[] = r.passes.map((pass, index) => ({
+    name: pass.name,
+    request: pass.request,
+    beforeNs: pass.before === undefined ? 0 : parseDurationRef(runtimeFile.doc, pass.before, ['passes', index, 'before'], resolver).ns,
+    steps: parseSteps(runtimeFile.doc, pass.steps, ['passes', index, 'steps'], resolver),
+  }));
 
   const kernel: KernelModel = {
     name: k.name,
@@ -390,10 +408,20 @@ function readEnvironment(doc: LoadedDocument, env: NodeFile['environment'], para
       rateLimitBurst: env.systemd.rateLimitBurst,
       rateLimitIntervalNs: duration(env.systemd.rateLimitInterval, ['environment', 'systemd', 'rateLimitInterval']),
       parsePerLineNs: value('systemdParsePerLine'),
+      mountEventPriority: env.systemd.mountEventPriority,
+      dbusPriority: env.systemd.dbusPriority,
+      readBytes: env.systemd.readBytes,
     },
     kubelet: {
       enabled: env.kubelet.enabled ?? true,
       mountinfoEveryNs: duration(env.kubelet.mountinfoEvery, ['environment', 'kubelet', 'mountinfoEvery']),
+      readBytes: env.kubelet.readBytes,
+      criRetryBackoffNs: duration(env.kubelet.cri.retryBackoff, ['environment', 'kubelet', 'cri', 'retryBackoff']),
+      criRetryJitter: env.kubelet.cri.retryJitter,
+      plegRelistEveryNs: duration(env.kubelet.pleg.relistEvery, ['environment', 'kubelet', 'pleg', 'relistEvery']),
+      plegUnhealthyAfterNs: duration(env.kubelet.pleg.unhealthyAfter, ['environment', 'kubelet', 'pleg', 'unhealthyAfter']),
+      runtimeStatusEveryNs: duration(env.kubelet.runtimeStatus.every, ['environment', 'kubelet', 'runtimeStatus', 'every']),
+      runtimeDownAfterNs: duration(env.kubelet.runtimeStatus.downAfter, ['environment', 'kubelet', 'runtimeStatus', 'downAfter']),
     },
     nodeHealthCheck: {
       enabled: env.nodeHealthCheck.enabled ?? true,

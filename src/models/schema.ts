@@ -90,13 +90,44 @@ export const StepSchema = Type.Recursive(
           {
             call: Type.String({ minLength: 1, description: 'A procedure of the runtime or node model, or a syscall of the kernel model.' }),
             countsAsMountOp: Type.Optional(Type.Boolean({ description: 'Counts as one mount operation (R1).' })),
+            onBusy: Type.Optional(
+              Type.Union(
+                [
+                  Type.Literal('leave', { description: 'EBUSY is logged and the mount left in place (it stays in the table).' }),
+                  Type.Object(
+                    {
+                      retries: CountSchema,
+                      wait: DurationRef,
+                    },
+                    { ...closed, description: 'Retry the call after `wait`, at most `retries` times, then leave the mount.' },
+                  ),
+                ],
+                { description: "What the caller does when the syscall returns EBUSY (a `busy: return` step in it found the mount busy). Default: leave.", expected: 'leave, or {retries, wait}' },
+              ),
+            ),
           },
           { ...closed, description: 'Call a procedure or syscall.' },
         ),
         Type.Object({ mounts: Type.Integer({ description: 'Change of the host mount table (+1 attach, -1 detach).' }) }, { ...closed, description: 'Attach or detach host mounts.' }),
         Type.Object({ window: Type.Union([Type.Literal('enter'), Type.Literal('leave')]) }, { ...closed, description: "runc's setup window: between unshare and the detach of the old root the new namespace receives propagation." }),
+        Type.Object(
+          {
+            busy: Type.Union([Type.Literal('return'), Type.Literal('detach')], {
+              description: 'return: the busy check of umount(2) without MNT_DETACH (propagate_mount_busy); when it finds extra references the syscall returns EBUSY here, releasing the locks it holds. detach: MNT_DETACH, the mount goes whatever references remain.',
+            }),
+          },
+          { ...closed, description: 'Where an umount meets the mount it removes: the mount this thread opened an fd on earliest and has not unmounted, busy while a forked helper holding that fd lives.' },
+        ),
+        Type.Object(
+          { fork: DurationRef },
+          { ...closed, description: 'The thread forks a helper process (no exec) that inherits every open fd of the daemon and lives for this much on-CPU work of the parent (containerd GetUsernsFD).' },
+        ),
+        Type.Object(
+          { fd: Type.Union([Type.Literal('open'), Type.Literal('close')]) },
+          { ...closed, description: 'The thread holds an fd on the mount it is making (open_tree) from `open` to `close`: a helper forked meanwhile keeps the mount busy.' },
+        ),
       ],
-      { expected: 'a step: a mapping with exactly one of walk, cpu, sleep, lock, rcu, repeat, call, mounts, window' },
+      { expected: 'a step: a mapping with exactly one of walk, cpu, sleep, lock, rcu, repeat, call, mounts, window, busy, fork, fd' },
     ),
   { $id: 'Step' },
 );
@@ -160,11 +191,49 @@ export const NodeFileSchema = Type.Object(
             rateLimitBurst: Type.Integer({ minimum: 1, description: 'Dispatches of the mount event source per rate-limit interval.' }),
             rateLimitInterval: Type.String({ minLength: 1, description: 'The rate-limit interval, a duration.' }),
             source: Type.String({ minLength: 1 }),
+            mountEventPriority: Type.Integer({ description: "sd-event priority of the mount event source (smaller is dispatched first; SD_EVENT_PRIORITY_NORMAL = 0)." }),
+            dbusPriority: Type.Integer({ description: 'sd-event priority of the D-Bus connection (method calls such as the node health check).' }),
+            prioritySource: Type.String({ minLength: 1, description: 'Where the two priorities come from.' }),
+            readBytes: Type.Integer({ minimum: 64, maximum: 1048576, description: "Bytes per read() of /proc/self/mountinfo: namespace_sem is taken once per read()." }),
+            readSource: Type.String({ minLength: 1, description: 'Where the read size comes from.' }),
             parsePerLine: ParameterSchema,
           },
           closed,
         ),
-        kubelet: Type.Object({ enabled: Type.Optional(Type.Boolean({ default: true })), mountinfoEvery: Type.String({ minLength: 1 }), source: Type.String({ minLength: 1 }) }, closed),
+        kubelet: Type.Object(
+          {
+            enabled: Type.Optional(Type.Boolean({ default: true })),
+            mountinfoEvery: Type.String({ minLength: 1 }),
+            source: Type.String({ minLength: 1 }),
+            readBytes: Type.Integer({ minimum: 64, maximum: 1048576, description: "Bytes per read() of kubelet's (cAdvisor's) mountinfo reads." }),
+            readSource: Type.String({ minLength: 1, description: 'Where the read size comes from.' }),
+            cri: Type.Object(
+              {
+                retryBackoff: Type.String({ minLength: 1, description: 'After a CRI request times out, the pod worker retries after this long ...' }),
+                retryJitter: Type.Number({ minimum: 0, maximum: 1, description: '... stretched by up to this share (wait.Jitter).' }),
+                source: Type.String({ minLength: 1 }),
+              },
+              { ...closed, description: "kubelet's CRI request retries (the request timeout itself is the scenario's deadlines.runtimeRequest)." },
+            ),
+            pleg: Type.Object(
+              {
+                relistEvery: Type.String({ minLength: 1, description: 'PLEG relist period.' }),
+                unhealthyAfter: Type.String({ minLength: 1, description: 'PLEG is unhealthy (the node NotReady) when no relist completed for this long.' }),
+                source: Type.String({ minLength: 1 }),
+              },
+              closed,
+            ),
+            runtimeStatus: Type.Object(
+              {
+                every: Type.String({ minLength: 1, description: 'updateRuntimeUp: a CRI Status call this often.' }),
+                downAfter: Type.String({ minLength: 1, description: '"container runtime is down" when no Status call succeeded for this long: pod syncs stop.' }),
+                source: Type.String({ minLength: 1 }),
+              },
+              closed,
+            ),
+          },
+          closed,
+        ),
         nodeHealthCheck: Type.Object({ enabled: Type.Optional(Type.Boolean({ default: true })), every: Type.String({ minLength: 1 }), source: Type.String({ minLength: 1 }) }, closed),
         scheduler: Type.Object({ contextSwitch: ParameterSchema }, closed),
       },
@@ -186,6 +255,7 @@ export const RuntimeFileSchema = Type.Object(
         {
           name: Type.String({ minLength: 1 }),
           request: Type.String({ minLength: 1, description: 'The CRI request this pass answers, e.g. CreateContainer (kubelet times each).' }),
+          before: Type.Optional(Type.String({ minLength: 1, description: 'Off-CPU time before the request starts (kubelet and containerd work between requests not modelled as CPU): a duration parameter or a duration.', expected: 'a duration parameter name or a duration such as "300 ms"' })),
           steps: StepsSchema,
         },
         closed,

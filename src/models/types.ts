@@ -50,9 +50,17 @@ export type Step =
   | { readonly kind: 'rcu' }
   | { readonly kind: 'repeat'; readonly count: CountExpression; readonly steps: readonly Step[] }
   /** `procedure` is the key into LaunchModels.procedures (`runtime/<name>`, `node/<name>`, `kernel/<name>`). */
-  | { readonly kind: 'call'; readonly name: string; readonly procedure: string; readonly countsAsMountOp: boolean }
+  | { readonly kind: 'call'; readonly name: string; readonly procedure: string; readonly countsAsMountOp: boolean; readonly onBusy: BusyPolicy }
   | { readonly kind: 'mounts'; readonly delta: number }
-  | { readonly kind: 'window'; readonly enter: boolean };
+  | { readonly kind: 'window'; readonly enter: boolean }
+  /** Where an umount meets its mount: `check` (flags 0) returns EBUSY from the syscall here when the mount is busy; otherwise (MNT_DETACH) it goes regardless. */
+  | { readonly kind: 'busy'; readonly check: boolean }
+  /** A helper forked without exec (inherits the daemon's fds), alive for `ns` of the parent's on-CPU work. */
+  | { readonly kind: 'fork'; readonly ns: number; readonly label: string }
+  | { readonly kind: 'fd'; readonly open: boolean };
+
+/** What a caller does when a syscall returns EBUSY: leave the mount (null), or retry after `waitNs` up to `retries` times. */
+export type BusyPolicy = { readonly retries: number; readonly waitNs: number } | null;
 
 /** A named sequence of steps: a syscall from the kernel model or a procedure from a runtime or node model. */
 export interface Procedure {
@@ -103,6 +111,8 @@ export interface RuntimePass {
   readonly name: string;
   /** The CRI request this pass answers (the kubelet runtime request timeout applies to it). */
   readonly request: string;
+  /** Off-CPU time before the request starts, ns (0: none). */
+  readonly beforeNs: number;
   readonly steps: readonly Step[];
 }
 
@@ -119,6 +129,25 @@ export interface SystemdModel {
   readonly rateLimitBurst: number;
   readonly rateLimitIntervalNs: number;
   readonly parsePerLineNs: number;
+  /** sd-event priorities (smaller first): the mount event source and the D-Bus connection. */
+  readonly mountEventPriority: number;
+  readonly dbusPriority: number;
+  /** Bytes per read() of /proc/self/mountinfo (libmount through stdio). */
+  readonly readBytes: number;
+}
+
+export interface KubeletModel {
+  readonly enabled: boolean;
+  readonly mountinfoEveryNs: number;
+  /** Bytes per read() of its mountinfo reads. */
+  readonly readBytes: number;
+  /** After a CRI request timed out: the pod worker's retry period and its jitter share. */
+  readonly criRetryBackoffNs: number;
+  readonly criRetryJitter: number;
+  readonly plegRelistEveryNs: number;
+  readonly plegUnhealthyAfterNs: number;
+  readonly runtimeStatusEveryNs: number;
+  readonly runtimeDownAfterNs: number;
 }
 
 export interface NodeEnvironment {
@@ -126,7 +155,7 @@ export interface NodeEnvironment {
   readonly baselineHostMounts: number;
   readonly pathWalksPerCpuPerSecond: number;
   readonly systemd: SystemdModel;
-  readonly kubelet: { readonly enabled: boolean; readonly mountinfoEveryNs: number };
+  readonly kubelet: KubeletModel;
   readonly nodeHealthCheck: { readonly enabled: boolean; readonly everyNs: number };
   readonly contextSwitchNs: number;
 }

@@ -72,7 +72,7 @@ describe('model files', () => {
     const lock = errorOf(() => loadLaunchModels(edited('kernel', 'linux-6.12', (t) => t.replace('      - lock: namespace_sem\n        mode: write\n        steps:\n          - cpu: mount_alloc', '      - lock: namespace_semm\n        mode: write\n        steps:\n          - cpu: mount_alloc')), NAMES));
     expect(lock.format()).toMatch(/unknown lock `namespace_semm`.*Did you mean `namespace_sem`/);
     const parameter = errorOf(() => loadLaunchModels(edited('runtimes', 'containerd-idmap', (t) => t.replace('sleep: read_image_user', 'sleep: read_image_usr')), NAMES));
-    expect(parameter.format()).toMatch(/containerd-idmap\.yaml:\d+:\d+: passes\[0\]\.steps\[2\]\.sleep: unknown parameter `read_image_usr`.*Did you mean `read_image_user`/);
+    expect(parameter.format()).toMatch(/containerd-idmap\.yaml:\d+:\d+: passes\[1\]\.steps\[3\]\.sleep: unknown parameter `read_image_usr`.*Did you mean `read_image_user`/);
     const call = errorOf(() => loadLaunchModels(edited('runtimes', 'containerd-idmap', (t) => t.replace('    - call: move_mount\n', '    - call: move_mnt\n')), NAMES));
     expect(call.format()).toMatch(/unknown syscall or procedure `move_mnt`.*Did you mean `move_mount`/);
   });
