@@ -15,6 +15,7 @@ import { MetricsDocumentSchema, ResultsDocumentSchema, SummaryDocumentSchema } f
 import { CheckDocumentSchema } from './check/report-document.js';
 import { DiffDocumentSchema } from './check/diff.js';
 import { PlanDocumentSchema } from './study/plan.js';
+import { CalibrationDocumentSchema } from './study/calibrate-report.js';
 
 /** The documents locksim writes, each with `schemaVersion` and the locksim version. */
 export const OUTPUT_KINDS: Readonly<Record<string, TSchema>> = {
@@ -24,6 +25,7 @@ export const OUTPUT_KINDS: Readonly<Record<string, TSchema>> = {
   diff: DiffDocumentSchema,
   plan: PlanDocumentSchema,
   metrics: MetricsDocumentSchema,
+  calibration: CalibrationDocumentSchema,
 };
 
 export const ALL_SCHEMAS: Readonly<Record<string, TSchema>> = { ...INPUT_KINDS, ...OUTPUT_KINDS };

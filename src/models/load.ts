@@ -114,7 +114,8 @@ function readParameters(doc: LoadedDocument, block: Readonly<Record<string, Para
   return parameters;
 }
 
-const ENVIRONMENT_PARAMETERS: readonly (readonly [string, readonly string[]])[] = [
+/** The environment block's parameters by name, with where each is written in a node file. */
+export const ENVIRONMENT_PARAMETERS: readonly (readonly [string, readonly string[]])[] = [
   ['sandboxedServices', ['sandboxedServices']],
   ['baselineHostMounts', ['baselineHostMounts']],
   ['pathWalksPerCpuPerSecond', ['pathWalksPerCpuPerSecond']],

@@ -20,7 +20,7 @@ import { parseDurationNs, parseSizeBytes } from '../input/units.js';
 import { ModelCatalog } from '../input/catalog.js';
 import { getPath, isPlainObject, namedFieldPaths, parseFieldPath, schemaAt, setPath, validateField } from '../input/fields.js';
 import { DEFAULT_LIMITS, type RunLimits } from '../engine/index.js';
-import { MACHINE_PARAMETERS, buildTopology, loadMachineModel, parseMachineSpec, withMachineParameters, type MachineModel, type MachineParameterValue, type MachineSpec, type Topology } from '../topology/index.js';
+import { MACHINE_PARAMETERS, buildTopology, loadMachineModel, parseMachineSpec, withMachineParameters, type MachineModel, type MachineParameter, type MachineParameterValue, type MachineSpec, type Topology } from '../topology/index.js';
 import type { PointContext, PointLocator, ScenarioKind, ScenarioKinds } from './kind.js';
 import { ModelTable } from './models.js';
 import { RENAMED_METRICS } from './metrics.js';
@@ -446,6 +446,13 @@ function forEachCombination(axes: readonly SweepAxis[], visit: (valueIndices: re
 
 // ---------------------------------------------------------------- points
 
+/** The value `at` (0..1) of the way through a machine parameter's range: geometric over a decade or more (as `mid`), whole for counts. */
+export function machineRangeFraction(parameter: Pick<MachineParameter, 'range' | 'unit'>, at: number): number {
+  const [low, high] = parameter.range;
+  const value = low > 0 && high / low >= 10 ? low * (high / low) ** at : low + at * (high - low);
+  return parameter.unit === 'count' ? Math.round(value) : value;
+}
+
 /**
  * What a kind's resolvePoint may use: located errors, the catalog, the model
  * table, and machines resolved once per load (a sweep repeats few of them).
@@ -482,6 +489,11 @@ function pointContext(catalog: ModelCatalog, models: ModelTable, at: Locator): P
         const unit = (MACHINE_PARAMETERS as Record<string, { unit: string } | undefined>)[name]?.unit;
         const path = ['machineParameters', name];
         if (value === 'low' || value === 'mid' || value === 'high') numeric[name] = value;
+        else if (isPlainObject(value) && typeof value.at === 'number') {
+          // A point inside this family's own range; a value the family lacks (dramRemote on one socket) stays absent.
+          const parameter = (familyModel.parameters as Record<string, MachineParameter | undefined>)[name];
+          if (parameter !== undefined) numeric[name] = machineRangeFraction(parameter, value.at);
+        }
         else if (unit === 'duration') numeric[name] = at.duration(value, path);
         else if (typeof value === 'number' || unit === undefined) numeric[name] = value;
         else throw at.error(path, `\`${name}\` is a plain number, not a duration`, { expected: 'a number, or one of low, mid, high', found: JSON.stringify(value) });

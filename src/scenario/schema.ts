@@ -134,10 +134,14 @@ export const MachineParametersSchema = Type.Record(
     Type.Number({ description: 'A factor, share or count (or a time in ns is refused: write times with a unit).' }),
     Type.Union([Type.Literal('low'), Type.Literal('mid'), Type.Literal('high')], { description: "A point of the machine file's own range for the parameter." }),
     Duration({ description: 'A time, with a unit.' }),
-  ], { expected: 'a duration such as "25 ns", a number, or one of low, mid, high' }),
+    Type.Object(
+      { at: Type.Number({ minimum: 0, maximum: 1, description: '0 = the low end, 1 = the high end; geometric for a range spanning a decade or more, as `mid`.' }) },
+      { additionalProperties: false, description: "A fraction of the way through each machine file's own range (what `locksim uncertainty` samples)." },
+    ),
+  ], { expected: 'a duration such as "25 ns", a number, one of low, mid, high, or {at: 0..1}' }),
   {
     description:
-      'Overrides of the machine file\'s uncertain values by name (homeOccupancy, fanOutRead, smtSlowdown, smtSpinSlowdown, missesInFlight, dramLocal, dramRemote): a value, or low/mid/high of the range the file states for that machine.',
+      'Overrides of the machine file\'s uncertain values by name (homeOccupancy, fanOutRead, smtSlowdown, smtSpinSlowdown, missesInFlight, dramLocal, dramRemote): a value, low/mid/high of the range the file states for that machine, or {at: q} in it.',
     default: {},
   },
 );

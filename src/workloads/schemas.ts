@@ -9,12 +9,16 @@ import type { TSchema } from '@sinclair/typebox';
 import { MachineFileSchema } from '../topology/index.js';
 import { ScenarioFileSchema } from './registry.js';
 import { MODEL_FILE_SCHEMAS } from '../models/schema.js';
+import { ParameterFileSchema } from '../scenario/parameter-file.js';
+import { MeasurementFileSchema } from '../scenario/measurements.js';
 
 /** Every file kind with a schema; the scenario loader adds its own here. */
 export const INPUT_KINDS: Readonly<Record<string, TSchema>> = {
   machine: MachineFileSchema,
   scenario: ScenarioFileSchema,
   ...MODEL_FILE_SCHEMAS,
+  parameters: ParameterFileSchema,
+  measurements: MeasurementFileSchema,
 };
 
 /** The JSON Schema document for one kind (TypeBox's symbols drop out in JSON). */

@@ -59,6 +59,7 @@ export function registerCompare(cli: Argv, context: CommandContext): Argv {
         {
           scenario: argv.scenario,
           set: [...(argv.set ?? []), machineSweepOverride(machines)],
+          params: argv.params,
           seed: argv.seed,
           seeds: argv.seeds,
           out: argv.out,

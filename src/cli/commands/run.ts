@@ -25,6 +25,8 @@ import type { FailureOnset } from '../../analysis/onset.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import type { CommandContext } from '../context.js';
 import { commandLine, summaryTable } from '../format.js';
+import { parameterFileSets, readParameterFile } from '../../scenario/parameter-file.js';
+import { workloadKind } from '../../workloads/registry.js';
 import { createProgress } from '../progress.js';
 
 export { locksimVersion } from '../../input/package-info.js';
@@ -49,11 +51,30 @@ export interface ScenarioArgs {
   readonly set?: readonly string[];
   readonly seed?: string;
   readonly seeds?: number;
+  /** A parameter file (locksim calibrate's output): its values apply before `set`. */
+  readonly params?: string;
 }
 
-/** Loads the scenario with `--set`, `--seeds` and `--seed` applied (all errors are InputErrors). */
+/** `--set` entries of a parameter file, for a scenario file (model parameters only where its kind has them). */
+export function parameterFileOverrides(params: string | undefined, scenarioFile: string): string[] {
+  if (params === undefined) return [];
+  const file = readParameterFile(params);
+  const kind = loadScenario(scenarioFile).kind;
+  const properties = (workloadKind(kind).schema as { properties?: Record<string, unknown> }).properties ?? {};
+  const sets = parameterFileSets(file, { modelParameters: 'parameters' in properties });
+  try {
+    // A value the models refuse is the parameter file's fault: say so, not `--set`.
+    loadScenario(scenarioFile, { set: sets });
+  } catch (error) {
+    if (error instanceof InputError && error.detail.file === '--set') throw new InputError(error.message, { ...error.detail, file: params, line: undefined, column: undefined });
+    throw error;
+  }
+  return sets;
+}
+
+/** Loads the scenario with `--params`, `--set`, `--seeds` and `--seed` applied (all errors are InputErrors). */
 export function loadRunScenario(args: ScenarioArgs): ResolvedScenario {
-  const set = [...(args.set ?? [])];
+  const set = [...parameterFileOverrides(args.params, args.scenario), ...(args.set ?? [])];
   const loaded = loadScenario(args.scenario, { set, seeds: args.seeds });
   if (args.seed === undefined) return loaded;
   const seeds = seedList(args.seed, args.seeds ?? loaded.seeds.length);
@@ -175,6 +196,7 @@ export function scenarioRunOptions<T>(y: Argv<T>) {
     .option('seed', { type: 'string', describe: 'base seed: seeds S, S+1, ... (whole number) or S-1, S-2, ... (text)' })
     .option('seeds', { type: 'number', describe: 'replications per point (default: the file\'s seeds)' })
     .option('set', { type: 'string', array: true, describe: 'override a scenario field: path=value (YAML flow), repeatable' })
+    .option('params', { type: 'string', describe: 'a parameter file (as `locksim calibrate` writes): its model and machine parameter values apply first, --set after them' })
     .option('out', { type: 'string', describe: 'report directory (default reports/<scenario name>/)' })
     .option('jobs', { type: 'number', describe: 'threads running the sweep (default and at most: one per core; 1 runs in this process)' })
     .option('shard', { type: 'string', describe: 'I/N: run every N-th point starting at I (0-based) and write a partial result for `locksim merge`' })
@@ -187,9 +209,10 @@ export function scenarioRunOptions<T>(y: Argv<T>) {
 }
 
 /** Re-creates the command line from the parsed options, in a canonical order. */
-export function canonicalArgs(command: string, positional: string, argv: { seed?: string; seeds?: number; set?: readonly string[]; out?: string; onset?: boolean }, extra: readonly string[] = []): string[] {
+export function canonicalArgs(command: string, positional: string, argv: { seed?: string; seeds?: number; set?: readonly string[]; out?: string; onset?: boolean; params?: string }, extra: readonly string[] = []): string[] {
   const args = [command, positional, ...extra];
   if (argv.onset === false) args.push('--no-onset');
+  if (argv.params !== undefined) args.push('--params', argv.params);
   if (argv.seed !== undefined) args.push('--seed', argv.seed);
   if (argv.seeds !== undefined) args.push('--seeds', String(argv.seeds));
   for (const set of argv.set ?? []) args.push('--set', set);
@@ -208,12 +231,14 @@ export function registerRun(cli: Argv, context: CommandContext): Argv {
         .example('$0 run scenarios/netflix-case.yaml', 'the Netflix case on three families; report in reports/netflix-case/')
         .example('$0 run scenarios/netflix-case.yaml --set containers=200 --set "sweep.containers=[50,100]" --seeds 5', 'override fields without editing the file')
         .example('$0 run scenarios/fig10-pause-bench.yaml --seed 42 --json > summary.json', 'seeds 42, 43, 44; summary as JSON')
+        .example('$0 run scenarios/netflix-case.yaml --params reports/calibrate/parameters.yaml', 'with the values `locksim calibrate` fitted to your measurements')
         .epilogue(EXIT_CODES_EPILOGUE),
     async (argv) => {
       await executeRun(
         {
           scenario: argv.scenario,
           set: argv.set,
+          params: argv.params,
           seed: argv.seed,
           seeds: argv.seeds,
           out: argv.out,
