@@ -16,6 +16,7 @@ import { CheckDocumentSchema } from './check/report-document.js';
 import { DiffDocumentSchema } from './check/diff.js';
 import { PlanDocumentSchema } from './study/plan.js';
 import { CalibrationDocumentSchema } from './study/calibrate-report.js';
+import { UncertaintyDocumentSchema } from './study/uncertainty-report.js';
 
 /** The documents locksim writes, each with `schemaVersion` and the locksim version. */
 export const OUTPUT_KINDS: Readonly<Record<string, TSchema>> = {
@@ -26,6 +27,7 @@ export const OUTPUT_KINDS: Readonly<Record<string, TSchema>> = {
   plan: PlanDocumentSchema,
   metrics: MetricsDocumentSchema,
   calibration: CalibrationDocumentSchema,
+  uncertainty: UncertaintyDocumentSchema,
 };
 
 export const ALL_SCHEMAS: Readonly<Record<string, TSchema>> = { ...INPUT_KINDS, ...OUTPUT_KINDS };

@@ -20,6 +20,7 @@ import { registerBench } from './commands/bench.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerDiff } from './commands/diff.js';
 import { registerCalibrate } from './commands/calibrate.js';
+import { registerUncertainty } from './commands/uncertainty.js';
 import { EXIT } from './exit-codes.js';
 import { describeFailure } from './failure.js';
 import { locksimVersion } from '../input/package-info.js';
@@ -49,7 +50,7 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
 }
 
 type Register = (cli: Argv, ctx: CommandContext) => Argv;
-const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerPairs, registerSensitivity, registerBench, registerMerge, registerMetrics, registerDiff, registerCalibrate];
+const commands: Register[] = [registerRun, registerCompare, registerPlan, registerReport, registerValidate, registerModels, registerCheck, registerAblate, registerPairs, registerSensitivity, registerBench, registerMerge, registerMetrics, registerDiff, registerCalibrate, registerUncertainty];
 
 /** Runs one command line; returns its exit code (0, or what the command or its failure set: see failure.ts). */
 export async function runCli(argv: string[], ctx: CommandContext): Promise<number> {

@@ -147,7 +147,7 @@ export function calibrationParameters(catalog: ModelCatalog, names: { kernel: st
 }
 
 /** The scenario document of one measured point under parameter values. */
-function pointScenarioText(measurements: Measurements, index: number, values: Readonly<Record<string, string>>, seeds: number): string {
+function pointScenarioText(measurements: Measurements, index: number, values: Readonly<Record<string, string | number>>, seeds: number): string {
   const point = measurements.points[index];
   const base = { ...measurements.scenario, ...point.fields } as Record<string, unknown>;
   const parameters = { ...((measurements.scenario.parameters as Record<string, unknown> | undefined) ?? {}), ...((point.fields.parameters as Record<string, unknown> | undefined) ?? {}), ...values };
@@ -230,7 +230,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
       if (cache.has(key) || keys.has(key)) continue;
       if (evaluations.length + planned.length >= budget && (phase === 'screening' || phase === 'poll')) break;
       keys.add(key);
-      const written = Object.fromEntries(space.map((p) => [p.name, p.format(values[p.name])]));
+      const written = Object.fromEntries(space.map((p) => [p.name, p.isDuration ? p.format(values[p.name]) : values[p.name]]));
       const scenarios = measurements.points.map((_, index) => loadScenarioText(pointScenarioText(measurements, index, written, seeds), '(measured point)', { set, catalog }));
       planned.push({ unit: space.map((p) => p.toUnit(values[p.name])), values, key, scenarios });
     }

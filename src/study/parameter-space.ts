@@ -55,7 +55,7 @@ export function modelSpaceParameter(parameter: Pick<ModelParameter, 'name' | 'va
     return Math.min(1, Math.max(0, u));
   };
   const format = (value: number): string => formatParameterValue(value, parameter.isDuration);
-  return { name: parameter.name, machine: false, range: parameter.range, isDuration: parameter.isDuration, fromUnit, toUnit, set: (value) => `parameters.${parameter.name}=${JSON.stringify(format(value))}`, format, defaultValue: parameter.value };
+  return { name: parameter.name, machine: false, range: parameter.range, isDuration: parameter.isDuration, fromUnit, toUnit, set: (value) => `parameters.${parameter.name}=${parameter.isDuration ? JSON.stringify(format(value)) : String(value)}`, format, defaultValue: parameter.value };
 }
 
 /** A machine file's uncertain value, as a fraction of each family's own range. */
