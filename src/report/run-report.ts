@@ -398,6 +398,54 @@ export function pairsSection(study: PairStudyDocument, machines: ReadonlySet<str
   };
 }
 
+/** An uncertainty study (`locksim uncertainty`, uncertainty.json) as the run report shows it. */
+export interface UncertaintyStudyDocument {
+  readonly sampleCount: number;
+  readonly parameters: readonly { readonly name: string }[];
+  readonly conclusions: readonly {
+    readonly scenario: string;
+    readonly expectation: string;
+    readonly holdsAtDefaults: boolean;
+    readonly knownGap?: string;
+    readonly gotAtDefaults: string;
+    readonly holds: number;
+    readonly samples: number;
+    readonly figure?: { readonly low: number; readonly median: number; readonly high: number };
+    readonly driver?: { readonly parameter: string; readonly rho: number };
+  }[];
+}
+
+/**
+ * The section "how much of the parameter space each conclusion holds in",
+ * from an uncertainty study kept beside the report (its link relative to the
+ * page), for the conclusions of this report's scenario.
+ */
+export function uncertaintySection(study: UncertaintyStudyDocument, scenario: string, link: string): ReportSection | undefined {
+  const rows = study.conclusions.filter((c) => c.scenario === scenario);
+  if (rows.length === 0) return undefined;
+  const figure = (c: (typeof rows)[number]): string => (c.figure === undefined ? 'n/a' : `${formatSignificant(c.figure.low)} .. ${formatSignificant(c.figure.high)}`);
+  return {
+    id: 'uncertainty',
+    title: 'How much of the parameter space each conclusion holds in',
+    position: 'after-charts',
+    paragraphs: [
+      `From locksim uncertainty (${study.sampleCount} Latin hypercube samples over ${study.parameters.length} uncertain kernel, node and machine values, the same seeds in every sample; the whole study: ${link}). "Holds in" is the share of samples in which the conclusion holds; the interval is the 5th to 95th percentile of the figure it compares. A conclusion that holds in few samples rests on values nobody has measured.`,
+    ],
+    tables: [
+      {
+        columns: ['conclusion', 'as run', 'holds in', 'figure, 5-95% of samples', 'ranks most with'],
+        rows: rows.map((c) => [
+          c.expectation,
+          `${c.holdsAtDefaults ? 'holds' : c.knownGap === undefined ? 'fails' : 'known gap'}: ${c.gotAtDefaults}`,
+          `${Math.round((c.holds / Math.max(1, c.samples)) * 100)}% (${c.holds}/${c.samples})`,
+          figure(c),
+          c.driver === undefined ? '-' : `${c.driver.parameter} (${c.driver.rho >= 0 ? '+' : ''}${c.driver.rho.toFixed(2)})`,
+        ]),
+      },
+    ],
+  };
+}
+
 /** The report page; `charts` are the rendered charts in reportCharts() order. */
 export function reportPage(data: ReportData, charts: readonly ReportChart[], options: { version: string; extraSections?: readonly ReportSection[] }): ReportPage {
   const { resolved, results } = data;

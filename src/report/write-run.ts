@@ -11,7 +11,7 @@
  * carries a timestamp; the locksim version is the only thing that may differ
  * between two runs of the same inputs. Every file is written atomically.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ScenarioRun } from '../workloads/run.js';
 import type { FailureOnset } from '../analysis/onset.js';
 import { decodeJson } from '../input/json-codec.js';
@@ -29,7 +29,7 @@ import { toFoldedStacks } from './folded.js';
 import { renderReportHtml, type ReportChart, type ReportSection } from './html.js';
 import { renderChart } from './render.js';
 import { runsCsv, summaryDocument } from './documents.js';
-import { foldedFiles, pairsSection, reportCharts, reportData, reportPage, resolvedDocument, resultsDocument, summaryCsv, type PairStudyDocument, type ReportData, type ResolvedDocument, type ResultsDocument } from './run-report.js';
+import { foldedFiles, pairsSection, uncertaintySection, type UncertaintyStudyDocument, reportCharts, reportData, reportPage, resolvedDocument, resultsDocument, summaryCsv, type PairStudyDocument, type ReportData, type ResolvedDocument, type ResultsDocument } from './run-report.js';
 
 export interface WriteRunOptions {
   /** The command line that produced the run, shown as "how to reproduce". */
@@ -132,6 +132,30 @@ function pairsSectionBeside(dir: string, data: ReportData): ReportSection[] {
   return section === undefined ? [] : [section];
 }
 
+/**
+ * An uncertainty study kept beside the report (`locksim uncertainty FILE`
+ * writes ../uncertainty-<file name>/), as a section of the page, when it
+ * tested this report's scenario.
+ */
+function uncertaintySectionBeside(dir: string, data: ReportData): ReportSection[] {
+  const { name, file } = data.resolved;
+  for (const folder of [...new Set([`uncertainty-${basename(file).replace(/\.ya?ml$/i, '')}`, `uncertainty-${name}`])]) {
+    const path = join(dir, '..', folder, 'uncertainty.json');
+    if (!existsSync(path)) continue;
+    let study: UncertaintyStudyDocument;
+    try {
+      study = JSON.parse(readTextBounded(path, { maxBytes: MAX_JSON_DOCUMENT_BYTES, expected: 'an uncertainty.json written by `locksim uncertainty`' })) as UncertaintyStudyDocument;
+      if (!Array.isArray(study.conclusions) || !Array.isArray(study.parameters)) continue;
+    } catch {
+      // A damaged or foreign study is left out of the page, not a reason to fail the report.
+      continue;
+    }
+    const section = uncertaintySection(study, name, `../${folder}/uncertainty.md`);
+    if (section !== undefined) return [section];
+  }
+  return [];
+}
+
 /** Where `locksim pairs` writes its study by default, beside the run reports. */
 const PAIRS_FOLDER = 'hardware-pairs';
 
@@ -154,7 +178,7 @@ async function renderReport(stage: StageFile, resolved: ResolvedDocument, result
     charts.push({ title: chart.title, caption: chart.caption, svg: rendered.svg, specFile: `${chart.name}.vl.json`, csvFile: `${chart.name}.csv`, pngFile: `${chart.name}.png` });
   }
   for (const folded of foldedFiles(results)) await write(folded.file, toFoldedStacks(folded.stacks));
-  const extraSections = options.dir === undefined ? [] : pairsSectionBeside(options.dir, data);
+  const extraSections = options.dir === undefined ? [] : [...pairsSectionBeside(options.dir, data), ...uncertaintySectionBeside(options.dir, data)];
   await write('index.html', renderReportHtml(reportPage(data, charts, { version: options.version, extraSections })));
   return written;
 }

@@ -59,6 +59,8 @@ export interface PlanOptions {
   readonly kernel?: string;
   readonly node?: string;
   readonly catalog?: ModelCatalog;
+  /** Overrides of every run (an uncertainty sample's parameter values). */
+  readonly set?: readonly string[];
 }
 
 export interface PlanStep {
@@ -106,6 +108,8 @@ export interface PlanRow {
   readonly marginRatio: number;
   /** Largest passing concurrency found; 0 when even the smallest step failed. */
   readonly maxConcurrency: number;
+  /** With `--uncertainty N`: the largest concurrency over N samples of the uncertain parameters. */
+  readonly uncertainty?: PlanUncertainty;
   /** True when every step passed, so the real limit is at or above maxConcurrency. */
   readonly atLeast: boolean;
   readonly p99LatencyS: number;
@@ -141,7 +145,7 @@ export function planScenario(machine: string, concurrencies: readonly number[], 
     seeds: options.seeds,
     ...(concurrencies.length > 1 ? { sweep: { containers: [...concurrencies] } } : {}),
   };
-  return loadScenarioText(toYaml(document), '(locksim plan)', { catalog: options.catalog });
+  return loadScenarioText(toYaml(document), '(locksim plan)', { catalog: options.catalog, set: options.set ?? [] });
 }
 
 export function planSource(options: PlanOptions): Record<string, unknown> {
@@ -269,8 +273,8 @@ export function planTableRows(rows: readonly PlanRow[], containers: number): { h
       String(i + 1),
       r.machine,
       r.arch === 'arm64' ? 'arm64 (!)' : r.arch,
-      r.maxConcurrency === 0 ? `< ${r.firstFailing ?? PLAN_LADDER[0]}` : `${r.atLeast ? '>= ' : ''}${r.maxConcurrency}`,
-      r.fits ? 'yes' : 'no',
+      `${r.maxConcurrency === 0 ? `< ${r.firstFailing ?? PLAN_LADDER[0]}` : `${r.atLeast ? '>= ' : ''}${r.maxConcurrency}`}${r.uncertainty === undefined ? '' : ` (${planIntervalText(r.uncertainty)})`}`,
+      `${r.fits ? 'yes' : 'no'}${r.uncertainty === undefined ? '' : ` (${Math.round(r.uncertainty.fitsShare * 100)}% of samples)`}`,
       `${r.marginContainers >= 0 ? '+' : ''}${r.marginContainers}${r.atLeast ? ' or more' : ''} (${r.marginRatio >= 0 ? '+' : ''}${formatSignificant(r.marginRatio * 100)}%)`,
       Number.isFinite(r.atRequested.p99LatencyS) ? formatSignificant(r.atRequested.p99LatencyS) : '-',
       Number.isFinite(r.atRequested.failureRate) ? `${formatSignificant(r.atRequested.failureRate * 100)}%` : '-',
@@ -289,6 +293,8 @@ export function planCsvRows(rows: readonly PlanRow[]): { columns: string[]; rows
     'p99_latency_s_at_max', 'usd_per_hour', 'usd_per_month', 'usd_per_1000_launches_at_requested', 'usd_per_1000_launches_at_max',
     'price_date', 'price_is_estimate', 'price_source',
   ];
+  // With --uncertainty: the interval on each family's largest concurrency.
+  if (rows.some((r) => r.uncertainty !== undefined)) columns.push('uncertainty_samples', 'max_concurrency_p5', 'max_concurrency_median', 'max_concurrency_p95', 'fits_share_of_samples');
   return {
     columns,
     rows: rows.map((r, i) => ({
@@ -313,6 +319,9 @@ export function planCsvRows(rows: readonly PlanRow[]): { columns: string[]; rows
       price_date: r.price.date,
       price_is_estimate: r.price.estimate,
       price_source: r.price.source,
+      ...(r.uncertainty === undefined
+        ? {}
+        : { uncertainty_samples: r.uncertainty.samples, max_concurrency_p5: r.uncertainty.low, max_concurrency_median: r.uncertainty.median, max_concurrency_p95: r.uncertainty.high, fits_share_of_samples: r.uncertainty.fitsShare }),
     })),
   };
 }
@@ -343,6 +352,19 @@ export const PlanDocumentSchema = Type.Object(
           failureRate: JsonNumber,
           costPer1000Usd: JsonNumber,
           fits: Type.Boolean(),
+          uncertainty: Type.Optional(
+            Type.Object(
+              {
+                samples: Type.Integer(),
+                low: Type.Integer({ description: '5th percentile of the largest concurrency over the samples.' }),
+                median: Type.Number(),
+                high: Type.Integer({ description: '95th percentile.' }),
+                fitsShare: Type.Number({ minimum: 0, maximum: 1, description: 'Share of samples in which the family fits the asked concurrency.' }),
+                perSample: Type.Array(Type.Integer()),
+              },
+              { description: 'With --uncertainty N: the largest concurrency over N Latin hypercube samples of the uncertain kernel, node and machine values.' },
+            ),
+          ),
           steps: Type.Array(Type.Object({ concurrency: Type.Integer(), failureRate: JsonNumber, p50LatencyS: JsonNumber, p99LatencyS: JsonNumber, passed: Type.Boolean() })),
         },
       ),
@@ -350,3 +372,51 @@ export const PlanDocumentSchema = Type.Object(
   },
   { description: '`locksim plan`: per family, the largest concurrency within the deadline and what it costs.' },
 );
+
+/** The largest concurrency over samples of the uncertain parameters. */
+export interface PlanUncertainty {
+  readonly samples: number;
+  /** 5th and 95th percentiles (rounded down and up to whole containers) and the median. */
+  readonly low: number;
+  readonly median: number;
+  readonly high: number;
+  readonly fitsShare: number;
+  readonly perSample: readonly number[];
+}
+
+export function planIntervalText(u: PlanUncertainty): string {
+  return `${u.low}-${u.high} over ${u.samples} samples`;
+}
+
+/** Type-7 quantile of sorted values. */
+function quantileOf(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+}
+
+/** Summarises each family's largest concurrency over the samples (`perSample[s]` is sample s's ranked plan). */
+export function planUncertainty(perSample: readonly (readonly PlanRow[])[], machine: string, containers: number): PlanUncertainty {
+  const values = perSample.map((rows) => rows.find((r) => r.machine === machine)?.maxConcurrency ?? 0);
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    samples: values.length,
+    low: Math.floor(quantileOf(sorted, 0.05)),
+    median: quantileOf(sorted, 0.5),
+    high: Math.ceil(quantileOf(sorted, 0.95)),
+    fitsShare: values.filter((v) => v >= containers).length / Math.max(1, values.length),
+    perSample: values,
+  };
+}
+
+/**
+ * The plan with an interval per family: the search again in each of
+ * `sampleSets` (one Latin hypercube sample's `--set` entries each, the same
+ * seeds), all at once on the runner's pool.
+ */
+export async function runPlanWithUncertainty(options: PlanOptions, sampleSets: readonly (readonly string[])[], run: PlanRunner): Promise<PlanRow[]> {
+  const [ranked, ...perSample] = await Promise.all([runPlan(options, run), ...sampleSets.map((set) => runPlan({ ...options, set: [...(options.set ?? []), ...set] }, run))]);
+  if (perSample.length === 0) return ranked;
+  return ranked.map((row) => ({ ...row, uncertainty: planUncertainty(perSample, row.machine, options.containers) }));
+}

@@ -207,6 +207,17 @@ function studySpace(catalog: ModelCatalog, scenarios: readonly ResolvedScenario[
   return [...model, ...sweptMachineParameters(only).map(machineSpaceParameter)];
 }
 
+/**
+ * `samples` Latin hypercube samples over the uncertain parameters of a kernel
+ * and node (and every machine value), each as the `--set` entries that apply
+ * it to a launch scenario: what `plan --uncertainty N` runs its search in.
+ */
+export function latinSampleSets(catalog: ModelCatalog, names: { kernel: string; node: string }, samples: number, seed: string = UNCERTAINTY_DEFAULTS.lhsSeed): { parameters: string[]; sets: string[][] } {
+  const space = [...uncertainModelParameters(sweptParameters(catalog, names)).map(modelSpaceParameter), ...sweptMachineParameters().map(machineSpaceParameter)];
+  const sets = latinHypercube(samples, space.length, seed).map((unit) => space.map((p, i) => p.set(p.fromUnit(unit[i]))));
+  return { parameters: space.map((p) => p.name), sets };
+}
+
 /** Loads every sample's scenarios, runs them all at once, and summarises. */
 export async function runUncertainty(options: UncertaintyOptions): Promise<UncertaintyStudy> {
   const catalog = options.catalog ?? newCatalog();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executePlan } from '../../src/cli/commands/plan.js';
-import { costPer1000Launches, planLadder, planMachine, planScenario, rankPlan, type PlanOptions, type PlanRow } from '../../src/study/plan.js';
+import { costPer1000Launches, planCsvRows, planLadder, planMachine, planScenario, planTableRows, rankPlan, runPlanWithUncertainty, type PlanOptions, type PlanRow } from '../../src/study/plan.js';
 import type { LaunchPointSpec } from '../../src/workloads/launch/index.js';
 import { recordingContext } from './support.js';
 
@@ -101,5 +101,37 @@ describe('the plan search', () => {
     expect(row.marginContainers).toBe(row.maxConcurrency - 250);
     expect(row.fits).toBe(false);
     expect(new Set(tried).size).toBe(tried.length);
+  });
+});
+
+describe('the plan with --uncertainty', () => {
+  it("searches again in each sample and gives each family's largest concurrency as an interval", async () => {
+    // A fake runner: the cliff sits at 100 + launch_before in ms / 4 (200 ms .. 1 s: 150 .. 350 containers).
+    const run = async (scenario: ReturnType<typeof planScenario>) => {
+      const spec = scenario.points[0].spec as LaunchPointSpec;
+      const cliff = 100 + (spec.parameters.launch_before ?? 500e6) / 4e6;
+      const estimate = (mean: number) => ({ mean, ci95: 0, perSeed: [mean] });
+      const failureRate = spec.containers >= cliff ? 0.5 : 0;
+      return { scenario, points: [], summary: { scenario: scenario.name, seeds: ['1'], points: [{ index: 0, coordinates: {}, machine: 'm7g.metal', metrics: { failureRate: estimate(failureRate), p50LatencyS: estimate(1), p99LatencyS: estimate(1) } }] } };
+    };
+    const sets = [200, 600, 1000].map((ms) => [`parameters.launch_before="${ms} ms"`]);
+    const [row] = await runPlanWithUncertainty({ ...options, machines: ['m7g.metal'], containers: 250, seeds: 1 }, sets, run);
+    expect(row.maxConcurrency).toBeGreaterThanOrEqual(215);
+    expect(row.maxConcurrency).toBeLessThan(225);
+    const u = row.uncertainty!;
+    expect(u.samples).toBe(3);
+    expect(u.perSample[0]).toBeLessThan(150);
+    expect(u.perSample[0]).toBeGreaterThanOrEqual(140);
+    expect(u.perSample[2]).toBeGreaterThanOrEqual(340);
+    // 5th and 95th percentiles over three samples: inside the spread, around the median.
+    expect(u.low).toBeGreaterThanOrEqual(u.perSample[0]);
+    expect(u.low).toBeLessThan(u.median);
+    expect(u.high).toBeGreaterThan(u.median);
+    expect(u.high).toBeLessThanOrEqual(u.perSample[2]);
+    expect(u.fitsShare).toBeCloseTo(1 / 3, 9);
+    const table = planTableRows([row], 250);
+    expect(table.rows[0][3]).toMatch(/^2\d\d \(\d+-\d+ over 3 samples\)$/);
+    expect(table.rows[0][4]).toBe('no (33% of samples)');
+    expect(planCsvRows([row]).columns).toContain('max_concurrency_p95');
   });
 });

@@ -15,6 +15,7 @@ import { quantile, runUncertainty, spearman, summarizeUncertainty, type Uncertai
 import { uncertaintyTable } from '../../src/study/uncertainty-report.js';
 import { runCli } from '../../src/cli/cli.js';
 import { recordingContext } from '../cli/support.js';
+import { uncertaintySection, type UncertaintyStudyDocument } from '../../src/report/run-report.js';
 
 const root = mkdtempSync(join(tmpdir(), 'locksim-uncertainty-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -119,6 +120,19 @@ describe('the uncertainty command', () => {
     expect(document.conclusions).toHaveLength(2);
     expect(document.samples).toHaveLength(2);
     expect(readFileSync(join(out, 'uncertainty.svg'), 'utf8')).toContain('<svg');
+  }, 60_000);
+
+  it("is shown in the run report of the scenario it tested, kept beside it", async () => {
+    const reports = join(root, 'reports');
+    const context = recordingContext();
+    expect(await runCli(['uncertainty', join(root, 'tiny.yaml'), '--samples', '2', '--parameters', 'launch_before', '--jobs', '1', '--quiet', '--out', join(reports, 'uncertainty-tiny')], context)).toBe(0);
+    expect(await runCli(['run', join(root, 'tiny.yaml'), '--jobs', '1', '--quiet', '--no-onset', '--out', join(reports, 'tiny-uncertainty')], context)).toBe(0);
+    const page = readFileSync(join(reports, 'tiny-uncertainty', 'index.html'), 'utf8');
+    expect(page).toContain('How much of the parameter space each conclusion holds in');
+    expect(page).toContain('../uncertainty-tiny/uncertainty.md');
+    expect(page).toMatch(/100% \(2\/2\)/);
+    const section = uncertaintySection(JSON.parse(readFileSync(join(reports, 'uncertainty-tiny', 'uncertainty.json'), 'utf8')) as UncertaintyStudyDocument, 'another-scenario', 'x');
+    expect(section).toBeUndefined();
   }, 60_000);
 
   it.each<[string, string[], RegExp]>([

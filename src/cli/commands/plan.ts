@@ -18,7 +18,8 @@ import { planChartSpec } from '../../charts/plan.js';
 import { listMachineModels } from '../../topology/index.js';
 import { LAUNCH_DEFAULTS } from '../../workloads/launch/index.js';
 import { createExecutor } from '../../sweep/executor.js';
-import { COST_FORMULA, PLAN_LADDER, PLAN_RESOLUTION, planCsvRows, planLadder, planSource, planTableRows, runPlan, type PlanOptions, type PlanRow } from '../../study/plan.js';
+import { COST_FORMULA, PLAN_LADDER, PLAN_RESOLUTION, planCsvRows, planLadder, planSource, planTableRows, runPlanWithUncertainty, type PlanOptions, type PlanRow } from '../../study/plan.js';
+import { latinSampleSets } from '../../study/uncertainty.js';
 import { formatSignificant } from '../../charts/format.js';
 import { outputHead } from '../../input/package-info.js';
 import type { CommandContext } from '../context.js';
@@ -89,6 +90,8 @@ export interface PlanCommandArgs {
   readonly json?: boolean;
   /** Threads (default: every core). */
   readonly jobs?: number;
+  /** Latin hypercube samples of the uncertain parameters to search again in, for an interval per family (0: none). */
+  readonly uncertainty?: number;
   readonly catalog?: ModelCatalog;
 }
 
@@ -120,6 +123,11 @@ export async function executePlan(args: PlanCommandArgs, context: CommandContext
     ...(args.kernel === undefined ? {} : { kernel: args.kernel }),
     catalog,
   };
+  const samples = args.uncertainty ?? 0;
+  if (!Number.isInteger(samples) || samples < 0 || samples === 1 || samples > 1000) {
+    throw new InputError('invalid --uncertainty', { file: '--uncertainty', expected: 'a whole number of samples, 2-1000 (0: no interval)', found: String(samples) });
+  }
+  const sampleSets = samples === 0 ? [] : latinSampleSets(catalog, { kernel: options.kernel ?? LAUNCH_DEFAULTS.kernel, node: options.node ?? LAUNCH_DEFAULTS.node }, samples).sets;
   await ensureWritableDir(args.out);
   const command = commandLine([
     'plan',
@@ -131,13 +139,14 @@ export async function executePlan(args: PlanCommandArgs, context: CommandContext
     '--machines', args.machines,
     '--seeds', String(options.seeds),
     '--max-concurrency', String(options.maxConcurrency),
+    ...(samples === 0 ? [] : ['--uncertainty', String(samples)]),
   ]);
-  const estimate = options.machines.length * options.seeds * (planLadder(options).length + 3);
+  const estimate = (1 + samples) * options.machines.length * options.seeds * (planLadder(options).length + 3);
   const progress = createProgress({ total: estimate, label: 'planning', enabled: context.isTty && args.quiet !== true });
   const executor = createExecutor(args.jobs);
   let ranked: PlanRow[];
   try {
-    ranked = await runPlan(options, (scenario) => runScenario(scenario, { executor, onProgress: () => progress.tick() }));
+    ranked = await runPlanWithUncertainty(options, sampleSets, (scenario) => runScenario(scenario, { executor, onProgress: () => progress.tick() }));
   } finally {
     progress.stop();
     await executor.close();
@@ -173,6 +182,7 @@ export function registerPlan(cli: Argv, context: CommandContext): Argv {
         .option('machines', { type: 'string', default: 'all', describe: '`all` (every family in models/machines, searched at once on --jobs threads) or comma-separated names' })
         .option('seeds', { type: 'number', default: 3, describe: 'replications per concurrency tried' })
         .option('max-concurrency', { type: 'number', default: 400, describe: 'largest concurrency to try' })
+        .option('uncertainty', { type: 'number', default: 0, describe: 'also search in N Latin hypercube samples of the uncertain kernel, node and machine values (the same seeds): an interval on each family\'s largest concurrency (0: none)' })
         .option('jobs', { type: 'number', describe: 'threads; every family searches at once (default: every core; 1 runs in this process)' })
         .option('out', { type: 'string', default: join('reports', 'plan'), describe: 'report directory' })
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar or table; print only the report path' })
@@ -192,6 +202,7 @@ export function registerPlan(cli: Argv, context: CommandContext): Argv {
           seeds: argv.seeds,
           maxConcurrency: argv['max-concurrency'],
           jobs: argv.jobs,
+          uncertainty: argv.uncertainty,
           out: argv.out,
           quiet: argv.quiet,
           json: argv.json,
