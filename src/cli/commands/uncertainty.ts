@@ -45,6 +45,7 @@ export function registerUncertainty(cli: Argv, context: CommandContext): Argv {
       const showProgress = context.isTty && !argv.quiet;
       let progress: ReturnType<typeof createProgress> | undefined;
       await ensureWritableDir(out);
+      const started = Date.now();
       const executor = createExecutor(argv.jobs);
       const study = await runUncertainty({
         paths,
@@ -78,7 +79,8 @@ export function registerUncertainty(cli: Argv, context: CommandContext): Argv {
         context.out(`\n${UNCERTAINTY_NOTE}`);
       }
       const written = await writeUncertaintyReport(study, out, command);
-      context.out(`wrote ${written.join(', ')} in ${out}`);
+      const runs = study.samples.length + 1;
+      context.out(`${runs} x ${study.scenarios.length} scenario run(s) in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${written.join(', ')} in ${out}`);
     },
   );
 }
