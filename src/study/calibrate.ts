@@ -180,7 +180,7 @@ function se(perSeed: readonly number[]): number {
 }
 
 /** Checks every point resolves (errors name the measurement file and point) and returns the models' names. */
-function checkPoints(measurements: Measurements, catalog: ModelCatalog, set: readonly string[]): { kernel: string; node: string } {
+export function checkPoints(measurements: Measurements, catalog: ModelCatalog, set: readonly string[]): { kernel: string; node: string } {
   let names = { kernel: LAUNCH_DEFAULTS.kernel as string, node: LAUNCH_DEFAULTS.node as string };
   measurements.points.forEach((point, index) => {
     let scenario: ResolvedScenario;

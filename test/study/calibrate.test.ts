@@ -4,7 +4,7 @@
  * measurement and parameter files fail with the file, the line or field,
  * and what was expected. A tiny storm keeps each fit to seconds.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,10 @@ import { isInputError } from '../../src/input/errors.js';
 import { loadScenarioText, runScenario } from '../../src/pipeline.js';
 import { readMeasurements } from '../../src/scenario/measurements.js';
 import { readParameterFile, parameterFileText } from '../../src/scenario/parameter-file.js';
-import { calibrate, calibrationParameterFile, type CalibrationResult } from '../../src/study/calibrate.js';
+import { calibrate, calibrationParameterFile, calibrationParameters, checkPoints, type CalibrationResult, type FittedParameter } from '../../src/study/calibrate.js';
+import { writeFittedValues } from '../../src/study/calibrated-models.js';
+import { DEFAULT_MODELS_ROOT, ModelCatalog } from '../../src/input/catalog.js';
+import { modelParameters } from '../../src/models/load.js';
 import { loadRunScenario } from '../../src/cli/commands/run.js';
 import type { LaunchPointSpec } from '../../src/workloads/launch/index.js';
 import { findMachineModel } from '../../src/topology/index.js';
@@ -200,5 +203,39 @@ describe('the calibrate command', () => {
     expect(context.stdout).toEqual([]);
     expect(context.stderr.join('\n').split('\n')[0]).toMatch(message);
     expect(context.stderr.join('\n')).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the project defaults', () => {
+  it('are fitted to measurement files that resolve: every point a launch storm, every parameter calibrated', () => {
+    const catalog = new ModelCatalog();
+    for (const path of ['data/calibration/netflix-r3.yaml', 'examples/calibrate/small-node.csv']) {
+      const m = readMeasurements(path);
+      expect(checkPoints(m, catalog, [])).toEqual({ kernel: 'linux-6.12', node: 'k8s-node' });
+      const parameters = calibrationParameters(catalog, { kernel: 'linux-6.12', node: 'k8s-node' }, m.parameters ?? ['launch_before', 'ml_section']);
+      for (const p of parameters) expect(p.calibrated, `${path}: ${p.name}`).toBe(true);
+    }
+  });
+
+  it('are written into the model files by --write-models: the value, and what it was fitted to before the reason it exists', () => {
+    const models = join(root, 'models');
+    cpSync(DEFAULT_MODELS_ROOT, models, { recursive: true });
+    const before = new ModelCatalog(models);
+    const names = { kernel: 'linux-6.12', node: 'k8s-node' };
+    const [ml, services] = calibrationParameters(before, names, ['ml_section', 'sandboxedServices']);
+    const fitted = (p: typeof ml, value: number, text: string): FittedParameter => ({ name: p.name, file: p.file, isDuration: p.isDuration, range: p.range, initial: p.value, fitted: value, fittedText: text, unitSd: 0.1, low: value, high: value, identified: true, note: 'identified' });
+    const changed = writeFittedValues([fitted(ml, 1200, '1.2 us'), fitted(services, 17, '17')], 'data/calibration/netflix-r3.yaml');
+    expect(changed.sort()).toEqual([ml.file, services.file].sort());
+    const after = modelParameters(new ModelCatalog(models), names);
+    expect(after.get('ml_section')!.value).toBe(1200);
+    expect(after.get('sandboxedServices')!.value).toBe(17);
+    const kernelText = readFileSync(ml.file, 'utf8');
+    expect(kernelText).toMatch(/calibrated: "?fitted by `npm run calibrate` to data\/calibration\/netflix-r3\.yaml; mount_lock write section/);
+    // Written twice, the provenance is replaced, not repeated.
+    writeFittedValues([fitted(ml, 1300, '1.3 us')], 'data/calibration/netflix-r3.yaml');
+    expect(readFileSync(ml.file, 'utf8').match(/fitted by `npm run calibrate`/g)).toHaveLength(1);
+    // A sourced value is a fact, not a fit: refused.
+    const sourced = [...after.values()].find((p) => !p.calibrated)!;
+    expect(() => writeFittedValues([fitted(sourced, 1, '1')], 'x')).toThrow(/is not a calibrated parameter/);
   });
 });
