@@ -46,6 +46,11 @@ export function uncertaintyTable(study: UncertaintyStudy): { header: string[]; r
   };
 }
 
+/** Per scenario, the share of samples in which every one of its conclusions holds. */
+export function allHoldLines(study: UncertaintyStudy): string[] {
+  return study.scenarios.map((s) => `${s.name}: every conclusion holds in ${Math.round((s.allHold / Math.max(1, s.samples)) * 100)}% of the samples (${s.allHold}/${s.samples}).`);
+}
+
 export const UNCERTAINTY_NOTE = `"holds in": the share of Latin hypercube samples of the parameter space in which the conclusion holds (the same seeds in every sample). The figure is the value the conclusion compares; the margin is how far inside its limit it is (negative: outside), both as ${LEVEL} intervals over the samples. "Ranks most with": the parameter whose place in its range has the largest Spearman correlation with the margin (sign: the margin grows as the parameter rises).`;
 
 function markdownTable(table: { header: string[]; rows: string[][] }): string[] {
@@ -60,6 +65,8 @@ export function uncertaintyMarkdown(study: UncertaintyStudy, command: string): s
     `${study.sampleCount} samples over ${study.parameters.length} parameters (${study.parameters.map((p) => p.name).join(', ')}), seeds: ${study.seeds === 'files' ? "each file's" : study.seeds}, design seed \`${study.lhsSeed}\`.`,
     '',
     ...markdownTable(uncertaintyTable(study)),
+    '',
+    ...allHoldLines(study),
     '',
     UNCERTAINTY_NOTE,
     '',
@@ -99,7 +106,7 @@ export const UncertaintyDocumentSchema = Type.Object(
   {
     ...OutputHeadSchema,
     command: Type.String(),
-    scenarios: Type.Array(Type.Object({ name: Type.String(), file: Type.String() })),
+    scenarios: Type.Array(Type.Object({ name: Type.String(), file: Type.String(), allHold: Type.Integer({ description: 'Samples in which every conclusion of the scenario holds.' }), samples: Type.Integer() })),
     parameters: Type.Array(Type.Object({ name: Type.String(), range: Type.String(), machine: Type.Boolean() })),
     sampleCount: Type.Integer(),
     seeds: Type.Union([Type.Integer(), Type.Literal('files')]),

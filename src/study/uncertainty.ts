@@ -183,7 +183,8 @@ export interface UncertaintySample {
 }
 
 export interface UncertaintyStudy {
-  readonly scenarios: readonly { readonly name: string; readonly file: string }[];
+  /** Per scenario: the samples in which every one of its conclusions holds (a target as a whole). */
+  readonly scenarios: readonly { readonly name: string; readonly file: string; readonly allHold: number; readonly samples: number }[];
   readonly parameters: readonly { readonly name: string; readonly range: string; readonly machine: boolean }[];
   readonly sampleCount: number;
   readonly seeds: number | 'files';
@@ -258,7 +259,12 @@ export async function runUncertainty(options: UncertaintyOptions): Promise<Uncer
   }
   const conclusions = summarizeUncertainty({ parameters: space.map((p) => p.name), defaults: defaultRows, samples: sampleResults });
   return {
-    scenarios: withConclusions.map((scenario) => ({ name: scenario.name, file: scenario.file })),
+    scenarios: withConclusions.map((scenario) => ({
+      name: scenario.name,
+      file: scenario.file,
+      allHold: sampleResults.filter((sample) => sample.rows.filter((row) => row.scenario === scenario.name).every((row) => row.passed)).length,
+      samples: sampleResults.length,
+    })),
     parameters: space.map((p) => ({ name: p.name, machine: p.machine, range: p.machine ? 'each family\'s own range' : `${p.format(p.range[0])} .. ${p.format(p.range[1])}` })),
     sampleCount: samples,
     seeds: options.seeds ?? 'files',

@@ -88,6 +88,8 @@ describe('a tiny study', () => {
     expect(study.conclusions.map((c) => [c.holds, c.samples])).toEqual([[4, 4], [0, 4]]);
     expect(study.conclusions[0].holdsAtDefaults).toBe(true);
     expect(study.conclusions[1].holdsAtDefaults).toBe(false);
+    // The scenario as a whole: one conclusion never holds, so never all of them.
+    expect(study.scenarios).toEqual([{ name: 'tiny-uncertainty', file: join(root, 'tiny.yaml'), allHold: 0, samples: 4 }]);
   });
 
   it('gives an interval on the figure and finds the parameter that moves it', () => {
@@ -116,6 +118,7 @@ describe('the uncertainty command', () => {
     const context = recordingContext();
     expect(await runCli(['uncertainty', join(root, 'tiny.yaml'), '--samples', '2', '--parameters', 'launch_before', '--jobs', '1', '--out', out], context)).toBe(0);
     expect(context.stdout.join('\n')).toMatch(/p50LatencyS @ every point < 1000\s+holds: \S+\s+100% \(2\/2\)/);
+    expect(context.stdout.join('\n')).toContain('tiny-uncertainty: every conclusion holds in 0% of the samples (0/2).');
     const document = JSON.parse(readFileSync(join(out, 'uncertainty.json'), 'utf8')) as { conclusions: unknown[]; samples: unknown[] };
     expect(document.conclusions).toHaveLength(2);
     expect(document.samples).toHaveLength(2);

@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { basename, join } from 'node:path';
 import { createExecutor } from '../../sweep/executor.js';
 import { runUncertainty, UNCERTAINTY_DEFAULTS } from '../../study/uncertainty.js';
-import { UNCERTAINTY_NOTE, uncertaintyTable, writeUncertaintyReport } from '../../study/uncertainty-report.js';
+import { allHoldLines, UNCERTAINTY_NOTE, uncertaintyTable, writeUncertaintyReport } from '../../study/uncertainty-report.js';
 import { ensureWritableDir } from '../../report/atomic.js';
 import { formatTable } from '../../report/table.js';
 import { InputError } from '../../input/errors.js';
@@ -76,7 +76,7 @@ export function registerUncertainty(cli: Argv, context: CommandContext): Argv {
       if (!argv.quiet) {
         const table = uncertaintyTable(study);
         context.out(formatTable(table.header, table.rows));
-        context.out(`\n${UNCERTAINTY_NOTE}`);
+        context.out(`\n${allHoldLines(study).join('\n')}\n\n${UNCERTAINTY_NOTE}`);
       }
       const written = await writeUncertaintyReport(study, out, command);
       const runs = study.samples.length + 1;
