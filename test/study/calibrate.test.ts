@@ -14,6 +14,8 @@ import { readMeasurements } from '../../src/scenario/measurements.js';
 import { readParameterFile, parameterFileText } from '../../src/scenario/parameter-file.js';
 import { calibrate, calibrationParameterFile, calibrationParameters, checkPoints, type CalibrationResult, type FittedParameter } from '../../src/study/calibrate.js';
 import { writeFittedValues } from '../../src/study/calibrated-models.js';
+import { CalibrationDocumentSchema } from '../../src/study/calibrate-report.js';
+import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_MODELS_ROOT, ModelCatalog } from '../../src/input/catalog.js';
 import { modelParameters } from '../../src/models/load.js';
 import { loadRunScenario } from '../../src/cli/commands/run.js';
@@ -187,6 +189,7 @@ describe('the calibrate command', () => {
     expect(context.stdout.join('\n')).toMatch(/launch_before\s+500 ms\s+\S+ ms/);
     for (const name of ['parameters.yaml', 'calibration.json', 'calibration.md', 'residuals.csv', 'evaluations.csv']) expect(existsSync(join(out, name)), name).toBe(true);
     const document = JSON.parse(readFileSync(join(out, 'calibration.json'), 'utf8')) as { kind: string; parameters: { name: string }[]; evaluations: unknown[] };
+    expect([...Value.Errors(CalibrationDocumentSchema, document)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
     expect(document.parameters.map((p) => p.name)).toEqual(['launch_before']);
     // Start, at most two screening points inside the budget of 3, and the two sides for the Jacobian.
     expect(document.evaluations.length).toBeLessThanOrEqual(5);

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckRow } from '../../src/check/expect.js';
 import { latinHypercube } from '../../src/study/parameter-space.js';
 import { quantile, runUncertainty, spearman, summarizeUncertainty, type UncertaintyStudy } from '../../src/study/uncertainty.js';
-import { uncertaintyTable } from '../../src/study/uncertainty-report.js';
+import { UncertaintyDocumentSchema, uncertaintyTable } from '../../src/study/uncertainty-report.js';
+import { Value } from '@sinclair/typebox/value';
 import { runCli } from '../../src/cli/cli.js';
 import { recordingContext } from '../cli/support.js';
 import { uncertaintySection, type UncertaintyStudyDocument } from '../../src/report/run-report.js';
@@ -120,6 +121,7 @@ describe('the uncertainty command', () => {
     expect(context.stdout.join('\n')).toMatch(/p50LatencyS @ every point < 1000\s+holds: \S+\s+100% \(2\/2\)/);
     expect(context.stdout.join('\n')).toContain('tiny-uncertainty: every conclusion holds in 0% of the samples (0/2).');
     const document = JSON.parse(readFileSync(join(out, 'uncertainty.json'), 'utf8')) as { conclusions: unknown[]; samples: unknown[] };
+    expect([...Value.Errors(UncertaintyDocumentSchema, document)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
     expect(document.conclusions).toHaveLength(2);
     expect(document.samples).toHaveLength(2);
     expect(readFileSync(join(out, 'uncertainty.svg'), 'utf8')).toContain('<svg');
