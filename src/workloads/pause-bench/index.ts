@@ -8,7 +8,7 @@ import { metricNamesOf } from '../../analysis/metric.js';
 import { meanOf, tidy, type ChartPlan } from '../../charts/series.js';
 import { pauseBenchSpec } from '../../charts/pause-bench.js';
 import { formatSignificant } from '../../charts/format.js';
-import { placeThreads, runPauseBench, type PauseBenchLock, type PauseBenchResult, type PausePlacement } from '../../pause-bench/index.js';
+import { placeThreads, runPauseBench, type PauseBenchLock, type PauseBenchResult, type PausePlacement } from '../../lock-bench/index.js';
 import type { PointSpecBase } from '../../scenario/types.js';
 import { DISTANCE_CLASSES, type MachineSpec } from '../../topology/index.js';
 import { defineWorkload, topologyOf } from '../kind.js';
