@@ -7,7 +7,7 @@ import type { Cpu, Topology } from '../topology/index.js';
 /**
  * compact: CPUs in Linux order (thread 0 of every core first on most
  * machines); spread: round-robin over the L3 domains; one-socket: socket 0
- * in Linux order; `{cpus}`: these CPUs, in the order listed (a cpuset).
+ * in Linux order; `{cpus}`: these CPUs, in the order given (a cpuset).
  */
 export type BenchPlacement = 'compact' | 'spread' | 'one-socket' | { readonly cpus: readonly number[] };
 
