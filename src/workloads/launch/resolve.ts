@@ -34,7 +34,7 @@ export function resolveLaunchPoint(document: Record<string, unknown>, context: P
   const file = document as unknown as LaunchScenarioFile;
   const at = context.at;
   const machine = file.machine as MachineSpec;
-  const machineModel = context.machine(machine, file.machineParameters).model;
+  const machineModel = context.machine(machine, file.machineParameters, file.machineOverrides).model;
   const names = {
     kernel: modelName(context, 'kernel', file.kernel ?? LAUNCH_DEFAULTS.kernel, 'kernel'),
     node: modelName(context, 'nodes', file.node ?? LAUNCH_DEFAULTS.node, 'node'),

@@ -40,7 +40,7 @@ export function resolveLockBenchPoint(document: Record<string, unknown>, context
   const file = document as unknown as LockBenchScenarioFile;
   const at = context.at;
   const machine = file.machine as MachineSpec;
-  const { topology, model } = context.machine(machine, file.machineParameters);
+  const { topology, model } = context.machine(machine, file.machineParameters, file.machineOverrides);
   const lock = file.lock ?? LOCK_BENCH_DEFAULTS.lock;
   const onlyFor = (field: keyof LockBenchScenarioFile, locks: readonly BenchLockKind[], applies: boolean): void => {
     if (applies && !locks.includes(lock)) {

@@ -56,7 +56,7 @@ export const PAUSE_BENCH_WORKLOAD = defineWorkload<PauseBenchPointSpec, PauseBen
     const file = document as unknown as PauseBenchScenarioFile;
     const at = context.at;
     const machine = file.machine as MachineSpec;
-    const { topology, model } = context.machine(machine, document.machineParameters);
+    const { topology, model } = context.machine(machine, document.machineParameters, document.machineOverrides);
     const placement = file.placement ?? 'compact';
     try {
       placeThreads(topology, file.threads, placement);
