@@ -22,7 +22,7 @@ import type { PointSpecBase, ResolvedModels, RunPoint } from '../../scenario/typ
 import type { MachineSpec } from '../../topology/index.js';
 import { resolveTimeDistribution } from '../distribution.js';
 import { defineWorkload, topologyOf } from '../kind.js';
-import { modelName, resolveParameterOverrides } from '../launch/resolve.js';
+import { modelName, resolveParameterOverrides } from '../launch/index.js';
 import { MIX_PROCEDURES, SYSCALL_MIX_DEFAULTS, SyscallMixScenarioSchema, type SyscallMixScenarioFile } from './schema.js';
 
 export interface SyscallMixPointSpec extends PointSpecBase {

@@ -8,7 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Duration } from '../../input/schema.js';
 import { COMMON_SCENARIO_FIELDS, SCENARIO_LIMITS, closed } from '../../scenario/schema.js';
 import { TimeDistribution } from '../distribution.js';
-import { MechanismsSchema, ParametersSchema } from '../launch/schema.js';
+import { MechanismsSchema, ParametersSchema } from '../launch/index.js';
 
 /** Procedures by a name a person uses; anything else names a syscall of the kernel model. */
 export const MIX_PROCEDURES = {
