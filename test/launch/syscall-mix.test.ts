@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadScenarioText, runScenario } from '../../src/pipeline.js';
+import { readReportDocuments, writeRunReport } from '../../src/report/write-run.js';
 import { errorOf } from '../support/input-error.js';
 
 const mix = (groups: string, extra = ''): string => `name: mix\nkind: syscall-mix\nmachine: m7a.24xlarge\nduration: 2 ms\nseeds: 1\ngroups:\n${groups}${extra}`;
@@ -19,6 +23,10 @@ describe('syscall-mix scenarios', () => {
     expect(quiet.summary.points[0].metrics.pathInitSpinShare.mean).toBe(0);
     // The same seed, the same numbers.
     expect((await runScenario(scenario)).summary).toEqual(run.summary);
+    // The report reads back (locksim report, checkpoints and partials read the same documents).
+    const dir = mkdtempSync(join(tmpdir(), 'locksim-mix-report-'));
+    await writeRunReport(run, dir, { command: 'test', version: '0' });
+    expect((await readReportDocuments(dir)).resolved.kind).toBe('syscall-mix');
   }, 30_000);
 
   it('sweep a group\'s threads, and name an unknown procedure with the kernel\'s syscalls', () => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { IdealFifoLock, McsSpinlock } from '../../src/kernel/index.js';
 import { runLockBench, type LockBenchOptions } from '../../src/lock-bench/index.js';
 import { boydWickizerChain, finiteSourceMd1, machineRepairmanMva } from '../../src/validation/closed-forms.js';
-import { loadScenarioText } from '../../src/pipeline.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenarioText, runScenario } from '../../src/pipeline.js';
+import { readReportDocuments, writeRunReport } from '../../src/report/write-run.js';
 import { errorOf } from '../support/input-error.js';
 import { meshTopology, m7aLike } from '../support/test-topology.js';
 import { range, runClosedLoop } from '../kernel/closed-loop.js';
@@ -120,4 +124,13 @@ describe('lock-bench scenario files', () => {
     expect(fifo.points).toHaveLength(1);
     expect(qspin.points).toHaveLength(1);
   });
+
+  it('write a report that reads back (locksim report, checkpoints and partials read the same documents)', async () => {
+    const run = await runScenario(loadScenarioText(file('lock: rwsem\nreadShare: 0.5\nacquisitions: 300\nseeds: 1\n'), 'lb.yaml'));
+    const dir = mkdtempSync(join(tmpdir(), 'locksim-lb-report-'));
+    await writeRunReport(run, dir, { command: 'test', version: '0' });
+    const { resolved, results } = await readReportDocuments(dir);
+    expect(resolved.kind).toBe('lock-bench');
+    expect(results.points).toHaveLength(1);
+  }, 30_000);
 });
