@@ -73,11 +73,18 @@ describe('hostTopology', () => {
     expect(odd.cpus.filter((c) => c.socket === 1).map((c) => c.id)).toEqual([1, 3, 5, 7]);
   });
 
+  it('notes hotplug slots: possible CPUs beyond the present ones', () => {
+    const root = mkdtempSync(join(tmpdir(), 'locksim-sysfs-'));
+    cpSync(tree('this-host'), root, { recursive: true });
+    writeFileSync(join(root, 'cpu/possible'), '0-7\n');
+    expect(hostTopology(readSysfsLayout(root)).notes).toEqual([expect.stringMatching(/reserves 6 possible CPU\(s\) beyond the 2 present \(2-7, hotplug slots\)/)]);
+  });
+
   it('refuses offline CPUs and cores of different sizes', () => {
     const root = mkdtempSync(join(tmpdir(), 'locksim-sysfs-'));
     cpSync(tree('intel-2s-smt'), root, { recursive: true });
     writeFileSync(join(root, 'cpu/online'), '0-7\n');
-    expect(errorOf(() => hostTopology(readSysfsLayout(root))).format()).toMatch(/cpu\/online: some possible CPUs are offline.*found 0-7 online, 8-15 offline/);
+    expect(errorOf(() => hostTopology(readSysfsLayout(root))).format()).toMatch(/cpu\/online: some present CPUs are offline.*found 0-7 online, 8-15 offline/);
     writeFileSync(join(root, 'cpu/online'), '0-15\n');
     writeFileSync(join(root, 'cpu/cpu0/topology/thread_siblings_list'), '0\n');
     expect(errorOf(() => hostTopology(readSysfsLayout(root))).message).toMatch(/cores of different sizes/);

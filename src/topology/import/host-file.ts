@@ -71,16 +71,21 @@ export function hostTopology(layout: SysfsLayout): HostTopology {
   const n = host.length;
   if (n === 0) throw new InputError('no CPU is online', { file: `${root}/cpu/online`, expected: 'a CPU list', found: 'none' });
   const gaps = host.findIndex((cpu, k) => cpu.id !== k);
-  if (gaps !== -1 || layout.possible.length !== n) {
+  if (gaps !== -1 || layout.present.length !== n) {
     const online = new Set(host.map((c) => c.id));
-    const offline = layout.possible.filter((id) => !online.has(id));
-    throw new InputError('some possible CPUs are offline, so their place in the layout is unknown', {
+    const offline = layout.present.filter((id) => !online.has(id));
+    throw new InputError('some present CPUs are offline, so their place in the layout is unknown', {
       file: `${root}/cpu/online`,
-      expected: `every possible CPU online (${formatCpuList(layout.possible)})`,
+      expected: `every present CPU online (${formatCpuList(layout.present)})`,
       found: `${formatCpuList(host.map((c) => c.id))} online${offline.length > 0 ? `, ${formatCpuList(offline)} offline` : ''}`,
       hint: 'Bring them online for the import (echo 1 > .../cpuN/online, or smt/control on), then model the offline state with a variant (+nosmt, cpuset=LIST).',
     });
   }
+  const slots = layout.possible.filter((id) => id >= n);
+  const hotplugNote =
+    slots.length > 0
+      ? `the kernel reserves ${slots.length} possible CPU(s) beyond the ${n} present (${formatCpuList(slots)}, hotplug slots); for_each_possible_cpu() walks them too, and this model's per-CPU sums do not`
+      : null;
 
   const packages = [...new Set(host.map((c) => c.packageId))].sort((a, b) => a - b);
   const socketOf = (cpu: { packageId: number }): number => packages.indexOf(cpu.packageId);
@@ -153,6 +158,7 @@ export function hostTopology(layout: SysfsLayout): HostTopology {
         .join(', ')}${misplaced.length > 4 ? ', ...' : ''}), so the model's node of those CPUs differs`,
     );
   }
+  if (hotplugNote !== null) notes.push(hotplugNote);
   if (layout.noNumaDirectory) notes.push('the kernel shows no NUMA nodes (no node/ directory in sysfs): one node per socket is assumed');
   return {
     coherence: l3DomainsPerSocket > 1 ? 'chiplet' : 'mesh',

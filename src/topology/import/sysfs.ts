@@ -6,7 +6,7 @@
  *
  * Files read (Documentation/ABI/stable/sysfs-devices-system-cpu and
  * Documentation/ABI/testing/sysfs-devices-system-cpu of the kernel):
- *   cpu/online, cpu/possible
+ *   cpu/online, cpu/present, cpu/possible
  *   cpu/cpuN/topology/physical_package_id, core_id, thread_siblings_list
  *   cpu/cpuN/cache/indexK/level, shared_cpu_list (the index whose level is 3)
  *   node/nodeM/cpulist (absent on a kernel without NUMA: one node)
@@ -35,7 +35,9 @@ export interface SysfsLayout {
   readonly root: string;
   /** Online CPUs, ascending id. */
   readonly cpus: readonly SysfsCpu[];
-  /** Possible CPUs (cpu/possible), for the report of CPUs left out. */
+  /** Present CPUs (cpu/present; cpu/possible when absent): each must be online. */
+  readonly present: readonly number[];
+  /** Possible CPUs (cpu/possible): may include hotplug slots beyond the present ones. */
   readonly possible: readonly number[];
   /** True when the tree has no node/ directory (a kernel without NUMA): every CPU is on node 0. */
   readonly noNumaDirectory: boolean;
@@ -84,6 +86,7 @@ export function readSysfsLayout(root: string = DEFAULT_SYSFS_ROOT): SysfsLayout 
   }
   const online = readList(join(cpuRoot, 'online'), 'the online CPUs as a CPU list, such as 0-95');
   const possible = existsSync(join(cpuRoot, 'possible')) ? readList(join(cpuRoot, 'possible'), 'the possible CPUs as a CPU list') : online;
+  const present = existsSync(join(cpuRoot, 'present')) ? readList(join(cpuRoot, 'present'), 'the present CPUs as a CPU list') : possible;
 
   const nodeRoot = join(root, 'node');
   const noNumaDirectory = !existsSync(nodeRoot);
@@ -130,7 +133,7 @@ export function readSysfsLayout(root: string = DEFAULT_SYSFS_ROOT): SysfsLayout 
     }
     return { id, packageId, coreId, siblings, l3, node };
   });
-  return { root, cpus, possible, noNumaDirectory };
+  return { root, cpus, present, possible, noNumaDirectory };
 }
 
 /** The CPU model the host reports (first `model name` of /proc/cpuinfo, or Arm's `CPU part`), or null. */
