@@ -12,8 +12,9 @@ import { evaluateExpectations, type CheckRow } from '../../src/check/expect.js';
 
 const CHECKS = fileURLToPath(new URL('../../scenarios/checks/', import.meta.url));
 
-export function describeCheckScenario(file: string): void {
-  const scenario = loadScenario(`${CHECKS}${file}`);
+/** `file` in scenarios/checks/, or under `dir` (a folder of the repository's scenarios/). */
+export function describeCheckScenario(file: string, dir = CHECKS): void {
+  const scenario = loadScenario(`${dir}${file}`);
   describe(`${scenario.name}: ${scenario.description}`, () => {
     let rows: CheckRow[] = [];
     beforeAll(async () => {
