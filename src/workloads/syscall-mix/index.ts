@@ -12,7 +12,7 @@ import { handoffChart } from '../../charts/handoffs.js';
 import { lockBenchSpec, type LockBenchRow } from '../../charts/lock-bench.js';
 import { meanOf, tidy, type ChartInput, type ChartPlan } from '../../charts/series.js';
 import type { Distribution, RunLimits } from '../../engine/index.js';
-import { MECHANISM_NAMES, runSyscallMix, type MechanismSwitches, type MixStep, type SyscallMixGroup, type SyscallMixResult } from '../../launch/index.js';
+import { MECHANISM_NAMES, runSyscallMix, type MechanismSwitches, type MixStep, type SyscallMixGroup, type SyscallMixResult, type SyscallMixSpec } from '../../launch/index.js';
 import { placementOrder } from '../../lock-bench/index.js';
 import { loadLaunchModels } from '../../models/load.js';
 import type { LaunchModels, RuntimeModel } from '../../models/types.js';
@@ -25,7 +25,8 @@ import { defineWorkload, topologyOf } from '../kind.js';
 import { modelName, resolveParameterOverrides } from '../launch/index.js';
 import { MIX_PROCEDURES, SYSCALL_MIX_DEFAULTS, SyscallMixScenarioSchema, type SyscallMixScenarioFile } from './schema.js';
 
-export interface SyscallMixPointSpec extends PointSpecBase {
+/** A point: the mix the launch model runs (groups, CPUs, window, switches) and what it is resolved against. */
+export interface SyscallMixPointSpec extends PointSpecBase, SyscallMixSpec {
   readonly kind: 'syscall-mix';
   readonly machine: MachineSpec;
   readonly kernel: string;
@@ -33,12 +34,6 @@ export interface SyscallMixPointSpec extends PointSpecBase {
   /** Content hash of the resolved kernel + node models (with the mix's empty runtime) in ResolvedScenario.models.launch. */
   readonly launchModels: string;
   readonly parameters: Readonly<Record<string, number>>;
-  readonly groups: readonly SyscallMixGroup[];
-  readonly cpus: readonly number[];
-  readonly durationNs: number;
-  readonly warmupNs: number;
-  readonly background: boolean;
-  readonly mechanisms: MechanismSwitches;
   readonly limits: RunLimits;
 }
 
