@@ -160,6 +160,18 @@ describe('locksim models import', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/price: \{ usdPerHour: 2\.5, date: "2026-12-01"/);
   });
 
+  it('names the family after --out, and refuses a --name the file name contradicts before writing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'locksim-import-'));
+    const args = ['models', 'import', '--sysfs', tree('intel-2s-smt'), '--c2c', join(FIXTURES, 'intel-2s-smt-c2c.csv'), '--price', '2.5', '--cpu-model', 'Xeon test'];
+    const { output } = await run([...args, '--out', join(dir, 'bench-box.yaml')]);
+    expect(output).toMatch(/^bench-box: Xeon test/);
+    expect(loadMachineModel(join(dir, 'bench-box.yaml')).name).toBe('bench-box');
+    await expect(run([...args, '--name', 'lab', '--out', join(dir, 'other.yaml')])).rejects.toThrow(/the family name and the file name differ/);
+    await expect(run([...args, '--out', join(dir, 'lab.txt')])).rejects.toThrow(/not a YAML file name/);
+    expect(existsSync(join(dir, 'other.yaml')) || existsSync(join(dir, 'lab.txt'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('asks for a price, and refuses to measure a captured tree', async () => {
     await expect(run(['models', 'import', '--sysfs', tree('this-host'), '--cpu-model', 'x'])).rejects.toThrow(/a machine file needs a price/);
     await expect(run(['models', 'import', '--sysfs', tree('this-host'), '--cpu-model', 'x', '--price', '1'])).rejects.toThrow(/a captured sysfs tree is not this host/);

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { basename, join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { formatTable } from '../../report/table.js';
 import type { CommandContext } from '../context.js';
@@ -122,7 +122,13 @@ export function registerModels(cli: Argv, context: CommandContext): Argv {
             throw new InputError('a captured sysfs tree is not this host, so its latencies cannot be measured here', { file: '--sysfs', expected: `--c2c FILE with the matrix of that machine, or the host's own ${DEFAULT_SYSFS_ROOT}`, found: argv.sysfs });
           }
           const hostName = hostname().toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+/, '');
-          const name = argv.name ?? `host-${hostName || 'local'}`;
+          // The loader names a family after its file, so --out alone names it, and --name with another --out is refused before measuring.
+          const outStem = argv.out === undefined ? undefined : basename(argv.out).replace(/\.ya?ml$/i, '');
+          const name = argv.name ?? outStem ?? `host-${hostName || 'local'}`;
+          if (outStem !== undefined && outStem !== name) {
+            throw new InputError('the family name and the file name differ (a machine file is named after its family)', { file: '--out', expected: `${name}.yaml`, found: argv.out ?? '' });
+          }
+          if (argv.out !== undefined && !/\.ya?ml$/i.test(argv.out)) throw new InputError('not a YAML file name', { file: '--out', expected: `a name ending in .yaml, such as ${name}.yaml`, found: argv.out });
           if (!/^[a-z0-9][a-z0-9.-]*$/.test(name)) throw new InputError('not a family name', { file: '--name', expected: 'lower-case letters, digits, dots and dashes, such as "lab-box"', found: name });
           const cpuModel = argv['cpu-model'] ?? (sysfs === DEFAULT_SYSFS_ROOT ? readCpuModel() : null);
           if (cpuModel === null || cpuModel.trim() === '') throw new InputError('the CPU model is unknown', { file: '--cpu-model', expected: 'the CPU model, such as "Intel Xeon Platinum 8375C"', found: 'nothing in /proc/cpuinfo' });
@@ -131,8 +137,14 @@ export function registerModels(cli: Argv, context: CommandContext): Argv {
           if (argv.c2c === undefined) context.err(`measuring this host: a pinned Node ping-pong per CPU pair (${MEASUREMENT_LIMITS.split(';')[0]})`);
           const imported = importHostMachine({ sysfsRoot: sysfs, name, cpuModel, price: { usdPerHour: price, date }, c2c: argv.c2c, pairsPerClass: pairs, outFile: out });
           await writeFileAtomic(out, imported.text);
-          // The file must load as any machine file does; a failure here is a bug of the importer, reported with the file.
-          const model = loadMachineModel(resolve(out));
+          // Written whole or not at all: a file the loader refuses (a bug of the importer, reported with the file) is taken back.
+          let model: MachineModel;
+          try {
+            model = loadMachineModel(resolve(out));
+          } catch (error) {
+            rmSync(out, { force: true });
+            throw error;
+          }
           context.out(renderLayout(model, buildTopology(model)));
           for (const note of imported.topology.notes) context.out(`note: ${note}`);
           context.out(`\nwrote ${out}; use it as \`machine: ./${basename(out)}\` in a scenario beside it, or put it in a folder given to --models / LOCKSIM_MODELS_PATH`);
