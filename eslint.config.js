@@ -13,7 +13,7 @@ const LAYERS = [
   ['topology'],
   ['coherence', 'scheduler', 'models'],
   ['kernel'],
-  ['launch', 'pause-bench', 'validation'],
+  ['launch', 'lock-bench', 'validation'],
   ['scenario'],
   ['analysis'],
   ['charts'],
@@ -32,7 +32,7 @@ function forbiddenFor(folder) {
 }
 
 /** Folders whose index.ts is their public surface: everything outside imports that, never a module inside. */
-const ENTRY_POINTS = ['engine', 'kernel', 'topology', 'launch', 'pause-bench'];
+const ENTRY_POINTS = ['engine', 'kernel', 'topology', 'launch', 'lock-bench'];
 
 function layerRule(folder) {
   const upward = forbiddenFor(folder).map((other) => (other === 'pipeline' ? '**/pipeline.js' : `**/${other}/**`));

@@ -6,6 +6,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // vitest's default is one fork per core minus one: a single fork on a 2-core machine, and the
+    // reproduction checks then run one after another. Two forks use both cores; test files share no paths.
+    maxWorkers: 2,
+    minWorkers: 1,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,

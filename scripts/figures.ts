@@ -12,6 +12,7 @@ import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runScenario } from '../src/pipeline.js';
 import { loadScenario } from '../src/pipeline.js';
+import { findOnsets } from '../src/study/onset.js';
 import { writeRunReport } from '../src/report/write-run.js';
 import { reportCharts, reportData, resolvedDocument, resultsDocument, type ResolvedDocument, type ResultsDocument } from '../src/report/run-report.js';
 import { readReportDocuments } from '../src/report/write-run.js';
@@ -28,8 +29,10 @@ export async function regenerateFigures(scenarioFiles: readonly string[], option
     const scenario = loadScenario(file);
     options.log?.(`running ${file} (${scenario.points.length} points x ${scenario.seeds.length} seeds)`);
     const run = await runScenario(scenario);
+    // The report `locksim run` writes (and `npm run reproduce`): each series' failure onset bisected between sweep points.
+    const onsets = await findOnsets(run, (derived) => runScenario(derived));
     const reportDir = join(options.reportsDir ?? DEFAULT_REPORTS_DIR, scenario.name);
-    await writeRunReport(run, reportDir, { command: `locksim run ${file}`, version: options.version });
+    await writeRunReport(run, reportDir, { command: `locksim run ${file}`, version: options.version, onsets });
     for (const name of (await readdir(reportDir)).sort()) {
       if (!name.endsWith('.png') && !name.endsWith('.vl.json')) continue;
       const target = join(figuresDir, `${scenario.name}-${name}`);

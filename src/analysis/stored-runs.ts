@@ -75,9 +75,55 @@ const PauseBenchResultSchema = Type.Object({
   handoffsByClass: ByClass(),
 });
 
+const LockBenchResultSchema = Type.Object({
+  lock: Type.String(),
+  threads: N(),
+  cpus: Numbers(),
+  acquisitions: N(),
+  reads: N(),
+  writes: N(),
+  measuredNs: N(),
+  throughputPerSec: N(),
+  meanLatencyNs: N(),
+  p50LatencyNs: N(),
+  p99LatencyNs: N(),
+  meanWaitNs: N(),
+  waitQuantilesNs: Type.Object({ p50: N(), p90: N(), p99: N(), p999: N() }),
+  meanReadWaitNs: N(),
+  meanWriteWaitNs: N(),
+  meanHoldNs: N(),
+  meanThinkNs: N(),
+  meanBacklogNs: N(),
+  perThreadAcquisitions: Numbers(),
+  perThreadMeanWaitNs: Numbers(),
+  lockUtilisation: N(),
+  homeUtilisation: N(),
+  littleRatio: N(),
+  handoffsByClass: ByClass(),
+  readRetries: N(),
+  gracePeriods: N(),
+  meanGracePeriodNs: N(),
+});
+
+const SyscallMixResultSchema = Type.Object({
+  machine: Type.String(),
+  groups: Type.Array(Type.Object({ name: Type.String(), threads: N(), operations: N(), opsPerSec: N(), meanLatencyNs: N(), p50LatencyNs: N(), p99LatencyNs: N() }), { minItems: 1 }),
+  locks: Type.Array(LockSchema),
+  pathInit: Type.Object({ reads: N(), spunReads: N(), spinNs: N(), retries: N() }),
+  rcu: Type.Object({ gracePeriods: N(), meanGracePeriodNs: N(), maxGracePeriodNs: N() }),
+  maxHostMounts: N(),
+  endNs: N(),
+  events: N(),
+});
+
 export const RunOutputSchema = Type.Union(
-  [Type.Object({ kind: Type.Literal('launch'), result: LaunchResultSchema }), Type.Object({ kind: Type.Literal('pause-bench'), result: PauseBenchResultSchema })],
-  { expected: 'a run output {kind: launch or pause-bench, result}' },
+  [
+    Type.Object({ kind: Type.Literal('launch'), result: LaunchResultSchema }),
+    Type.Object({ kind: Type.Literal('pause-bench'), result: PauseBenchResultSchema }),
+    Type.Object({ kind: Type.Literal('lock-bench'), result: LockBenchResultSchema }),
+    Type.Object({ kind: Type.Literal('syscall-mix'), result: SyscallMixResultSchema }),
+  ],
+  { expected: 'a run output {kind: launch, pause-bench, lock-bench or syscall-mix, result}' },
 );
 
 // The schema must describe (at least) what RunOutput promises; tsc checks it here.

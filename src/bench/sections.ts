@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { stringify as toYaml } from 'yaml';
 import { resolveMachine } from '../topology/index.js';
-import { runPauseBench } from '../pause-bench/index.js';
+import { runPauseBench } from '../lock-bench/index.js';
 import type { LaunchRunResult } from '../launch/index.js';
 import { REPO_ROOT } from '../input/catalog.js';
 import { loadScenarioText, newCatalog, runCount, runScenario } from '../pipeline.js';

@@ -25,9 +25,13 @@ import { EXIT } from './exit-codes.js';
 import { describeFailure } from './failure.js';
 import { locksimVersion } from '../input/package-info.js';
 import { knownFlags, unknownFlagHint } from './flag-hints.js';
+import { existsSync } from 'node:fs';
+import { delimiter, resolve } from 'node:path';
+import { MODELS_PATH_ENV, modelSearchPath } from '../input/catalog.js';
+import { InputError } from '../input/errors.js';
 
 export function buildCli(argv: string[], ctx: CommandContext): Argv {
-  let cli = yargs(argv)
+  let cli: Argv = yargs(argv)
     .scriptName('locksim')
     .usage('$0 <command> [options]\n\nSimulate kernel lock contention across CPU topologies.')
     .strict()
@@ -36,6 +40,21 @@ export function buildCli(argv: string[], ctx: CommandContext): Argv {
     .help()
     .alias('h', 'help')
     .version(locksimVersion())
+    .option('models', {
+      type: 'string',
+      array: true,
+      global: true,
+      describe: `a folder of your own models (machines/, kernel/, nodes/, runtimes/, or machine files alone), searched before locksim's; repeatable; also ${MODELS_PATH_ENV}`,
+    })
+    .middleware((args) => {
+      const dirs = ((args.models as string[] | undefined) ?? []).map((dir) => resolve(String(dir)));
+      if (dirs.length === 0) return;
+      for (const dir of dirs) {
+        if (!existsSync(dir)) throw new InputError('the models folder does not exist', { file: '--models', expected: 'an existing folder of model files', found: dir });
+      }
+      // Every catalog made while this command runs reads the search path from here (input/catalog.ts).
+      process.env[MODELS_PATH_ENV] = [...dirs, ...modelSearchPath()].join(delimiter);
+    }, true)
     .completion('completion', 'Print a shell completion script (bash, zsh): locksim completion >> ~/.bashrc')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((message, error) => {
@@ -62,12 +81,17 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
       ctx.fail(failed);
     },
   };
+  // --models extends the search path for this command line only (tests run many in one process).
+  const modelsPath = process.env[MODELS_PATH_ENV];
   try {
     await buildCli(argv, recorded).parseAsync();
   } catch (error) {
     const failure = describeFailure(error);
     ctx.err(`locksim: ${failure.message}`);
     code = failure.code;
+  } finally {
+    if (modelsPath === undefined) delete process.env[MODELS_PATH_ENV];
+    else process.env[MODELS_PATH_ENV] = modelsPath;
   }
   return code;
 }

@@ -10,6 +10,7 @@
  * it only decides whether to show a bar, never what the simulation computes.
  */
 import { SingleBar } from 'cli-progress';
+import { createExecutor, type Executor } from '../sweep/executor.js';
 
 export interface ProgressOptions {
   /** Units of work in the whole job (runs, replications, sweep points). */
@@ -71,4 +72,33 @@ export function createProgress(options: ProgressOptions): Progress {
       bar = undefined;
     },
   };
+}
+
+/** The executor a study's runs share, with one progress bar over all of them (its total known at the first run). */
+export interface StudyExecution {
+  readonly executor: Executor;
+  readonly onProgress: (done: number, total: number) => void;
+  /** Stops the bar and the executor's threads. */
+  close(): Promise<void>;
+}
+
+export function studyExecution(jobs: number | undefined, showProgress: boolean): StudyExecution {
+  const executor = createExecutor(jobs);
+  let progress: Progress | undefined;
+  return {
+    executor,
+    onProgress: (_done, total) => {
+      progress ??= createProgress({ total, label: 'simulating', enabled: showProgress });
+      progress.tick();
+    },
+    async close() {
+      progress?.stop();
+      await executor.close();
+    },
+  };
+}
+
+/** A command-line word as a shell reads it back: quoted when the shell would split or expand it. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }

@@ -10,9 +10,17 @@
  * command that resolves many scenarios reads each model file once. It is an
  * object the caller creates and passes along, not module state: a new
  * catalog reads the files again.
+ *
+ * Models are found on a search path, first match wins: folders given for a
+ * kind (`dirs`), then the user's model folders (`extraRoots`: by default
+ * LOCKSIM_MODELS_PATH, to which the CLI's `--models DIR` flags are
+ * prepended), then the repository's models/. A user folder holds machines/,
+ * kernel/, nodes/ and runtimes/ like models/ does, or machine files alone.
+ * Whatever the path, a name is a name: a machine given as a path
+ * (`./my-machine.yaml`) is read by the scenario loader, never looked up here.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
@@ -44,44 +52,83 @@ export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url))) ?
 /** The repository's models/ folder. */
 export const DEFAULT_MODELS_ROOT = join(REPO_ROOT, 'models');
 
+/** The environment variable naming the user's model folders (separated like PATH). */
+export const MODELS_PATH_ENV = 'LOCKSIM_MODELS_PATH';
+
+/** The user's model folders from the environment, absolute, in order. */
+export function modelSearchPath(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  return (env[MODELS_PATH_ENV] ?? '')
+    .split(delimiter)
+    .filter((entry) => entry.trim() !== '')
+    .map((entry) => resolve(entry));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export class ModelCatalog {
   private readonly loaded = new Map<string, unknown>();
 
   constructor(
     /** The folder holding machines/, kernel/, nodes/ and runtimes/. */
     readonly root: string = DEFAULT_MODELS_ROOT,
-    /** Folders that replace `root/<kind>` for some kinds (e.g. a folder of machine files). */
+    /** Folders searched first for some kinds (e.g. a folder of machine files). */
     private readonly dirs: Partial<Readonly<Record<ModelKind, string>>> = {},
+    /** The user's model folders, searched before `root` (default: LOCKSIM_MODELS_PATH). */
+    readonly extraRoots: readonly string[] = modelSearchPath(),
   ) {}
 
+  /** The first folder searched for `kind` (where a new model would go). */
   dir(kind: ModelKind): string {
-    return this.dirs[kind] ?? join(this.root, kind);
+    return this.searchDirs(kind)[0];
   }
 
-  /** Names of the models of `kind`, sorted. */
-  names(kind: ModelKind): string[] {
-    const dir = this.dir(kind);
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return [];
+  /** Every folder searched for models of `kind`, in order. */
+  searchDirs(kind: ModelKind): string[] {
+    const dirs: string[] = [];
+    const given = this.dirs[kind];
+    if (given !== undefined) dirs.push(given);
+    for (const extra of this.extraRoots) {
+      const sub = join(extra, kind);
+      if (isDirectory(sub)) dirs.push(sub);
+      else if (kind === 'machines' && !isDirectory(join(extra, 'kernel')) && !isDirectory(join(extra, 'nodes')) && !isDirectory(join(extra, 'runtimes'))) dirs.push(extra);
     }
+    dirs.push(join(this.root, kind));
+    return [...new Set(dirs)];
+  }
+
+  /** Names of the models of `kind` on the search path, sorted. */
+  names(kind: ModelKind): string[] {
     const names = new Set<string>();
-    for (const entry of entries) {
-      const extension = MODEL_EXTENSIONS.find((e) => entry.endsWith(e));
-      if (extension === undefined || entry.startsWith('.')) continue;
-      names.add(entry.slice(0, -extension.length));
+    for (const dir of this.searchDirs(kind)) {
+      let entries: string[];
+      try {
+        entries = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        const extension = MODEL_EXTENSIONS.find((e) => entry.endsWith(e));
+        if (extension === undefined || entry.startsWith('.')) continue;
+        names.add(entry.slice(0, -extension.length));
+      }
     }
     return [...names].sort();
   }
 
-  /** The file of model `name` of `kind`, if it exists (undefined for names that are not names). */
+  /** The file of model `name` of `kind`, if it exists (undefined for names that are not names): the first on the search path. */
   find(kind: ModelKind, name: string): string | undefined {
     if (!MODEL_NAME_PATTERN.test(name) || name.length > 200) return undefined;
-    for (const extension of MODEL_EXTENSIONS) {
-      const file = join(this.dir(kind), `${name}${extension}`);
-      if (existsSync(file)) return file;
+    for (const dir of this.searchDirs(kind)) {
+      for (const extension of MODEL_EXTENSIONS) {
+        const file = join(dir, `${name}${extension}`);
+        if (existsSync(file)) return file;
+      }
     }
     return undefined;
   }
@@ -97,14 +144,16 @@ export class ModelCatalog {
         path,
         expected: `a name of letters, digits, ".", "_" and "-"${known.length > 0 ? `, one of ${known.join(', ')}` : ''}`,
         found: JSON.stringify(name),
-        hint: didYouMean(name, known),
+        hint:
+          didYouMean(name, known) ??
+          (kind === 'machines' ? 'A machine file of your own: write its path starting with ./ or / (relative to the scenario file), or add its folder with --models DIR or LOCKSIM_MODELS_PATH.' : undefined),
       });
     }
     throw new InputError(`unknown ${noun} \`${name}\``, {
       path,
       expected: known.length > 0 ? `one of ${known.map((k) => `\`${k}\``).join(', ')}` : `a model file in ${this.dir(kind)}`,
       found: `\`${name}\``,
-      hint: didYouMean(name, known) ?? `add ${join(this.dir(kind), `${name}.yaml`)}`,
+      hint: didYouMean(name, known) ?? `add ${join(this.dir(kind), `${name}.yaml`)}${kind === 'machines' ? ', or give the file\'s path (./my-machine.yaml), or its folder with --models DIR' : ''}`,
     });
   }
 

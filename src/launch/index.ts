@@ -9,3 +9,4 @@ export type { ArrivalSpec, Deadlines, LaunchSpec, LayerSpec, PlacementPolicy } f
 export type { ContainerResult, FailureReason, LaunchRunResult, LockResult } from './result.js';
 export { ALL_MECHANISMS_ON, HARDWARE_MECHANISMS, MECHANISM_NAMES, type MechanismName, type MechanismSwitches } from './mechanisms.js';
 export { READER_SPIN, KERNEL_WORK as KERNEL_WORK_CATEGORY, USER_WORK as USER_WORK_CATEGORY, WALK as WALK_CATEGORY, TimeCategories, isLockWaiting, isOnCpu, timeCategoryNames } from './accounting.js';
+export { runSyscallMix, type MixPacing, type MixStep, type SyscallMixGroup, type SyscallMixGroupResult, type SyscallMixResult, type SyscallMixSpec } from './syscall-mix.js';

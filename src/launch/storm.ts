@@ -284,7 +284,8 @@ export function runLaunchStorm(options: {
   };
 }
 
-function lockResult(name: string, stats: LockStats): LockResult {
+/** One lock's counters as a run result reports them. */
+export function lockResult(name: string, stats: LockStats): LockResult {
   const quantiles = (histogram: LogHistogram) => ({ p50: histogram.quantile(0.5), p90: histogram.quantile(0.9), p99: histogram.quantile(0.99) });
   return {
     name,

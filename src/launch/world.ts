@@ -33,6 +33,8 @@ export interface LaunchWorldOptions {
   readonly topology: Topology;
   readonly models: LaunchModels;
   readonly mechanisms: MechanismSwitches;
+  /** Procedures (keys of `models.procedures`) a workload calls directly rather than through the runtime's passes: numbered for the flamegraph after the runtime's. */
+  readonly procedures?: readonly string[];
 }
 
 export class LaunchWorld {
@@ -88,7 +90,7 @@ export class LaunchWorld {
       ? new BackgroundReaders(topology, models.node.environment, walkNs, mechanisms.rcuHeldOpen ? this.locks.rcu : null, sim.random.stream('background/path-walkers'), this.background, () => this.scheduler.busyCount, this.locks.walkLock, maxCpu)
       : null;
     // The flamegraph's passes and syscalls are numbered before the interpreter looks them up.
-    this.time = new TimeMatrix(this.categories, this.passNames(), this.procedureNames());
+    this.time = new TimeMatrix(this.categories, this.passNames(), this.procedureNames(options.procedures ?? []));
     this.interpreter = new RecipeInterpreter(this);
   }
 
@@ -145,8 +147,8 @@ export class LaunchWorld {
     return names;
   }
 
-  /** The syscalls the runtime reaches, in the order the passes reach them, then the mountinfo read. */
-  private procedureNames(): string[] {
+  /** The syscalls the runtime reaches, in the order the passes reach them (then those `direct` reaches), then the mountinfo read. */
+  private procedureNames(direct: readonly string[]): string[] {
     const procedures = this.models.procedures;
     const seen = new Set<string>();
     const collect = (steps: readonly Step[]): void => {
@@ -160,6 +162,11 @@ export class LaunchWorld {
       }
     };
     for (const pass of this.models.runtime.passes) collect(pass.steps);
+    for (const key of direct) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      collect(procedures[key].steps);
+    }
     const names = ['(user space)'];
     for (const key of seen) {
       if (!procedures[key].isSyscall) continue;

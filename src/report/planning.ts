@@ -107,9 +107,14 @@ export function recommendation(points: readonly SeriesPoint[], onsets: readonly 
   const next = ranked[1];
   if (next !== undefined) {
     const margin = best.passes - next.passes;
-    lines.push(
-      `Margin: ${margin >= 0 ? '+' : ''}${margin} ${xLabel} over the next, ${next.series} (${reach(next)}, $${next.model.priceUsdPerHour.toFixed(3)}/hour)${best.atLeast && next.atLeast ? '; the sweep did not reach either one’s limit' : ''}.`,
-    );
+    const nextText = `${next.series} (${reach(next)}, $${next.model.priceUsdPerHour.toFixed(3)}/hour)`;
+    if (margin === 0 && best.atLeast === next.atLeast && !best.atLeast) {
+      // Same reach: the ranking fell to the price, and the report says so rather than print a margin of +0.
+      const why = next.model.priceUsdPerHour > best.model.priceUsdPerHour ? 'chosen as the cheaper' : 'the same price: either will do';
+      lines.push(`No margin: ${nextText} reaches as far; ${best.series} is ${why}.`);
+    } else {
+      lines.push(`Margin: ${margin >= 0 ? '+' : ''}${margin} ${xLabel} over the next, ${nextText}${best.atLeast && next.atLeast ? '; the sweep did not reach either one’s limit' : ''}.`);
+    }
   }
   const cheaper = ranked.filter((c) => c.model.priceUsdPerHour < best.model.priceUsdPerHour && c.passes > 0).sort((a, b) => a.model.priceUsdPerHour - b.model.priceUsdPerHour)[0];
   if (cheaper !== undefined) {

@@ -138,9 +138,15 @@ export function reportData(resolved: ResolvedDocument, results: ResultsDocument)
 
 // ---------------------------------------------------------------- series and points
 
+/** The coordinate that moves a point's x: the kind's xKey, or the one its spec names. */
+function xCoordinateOf(kind: AnyWorkloadKind, spec?: RunPoint['spec']): string {
+  return spec !== undefined && kind.xCoordinate !== undefined ? kind.xCoordinate(spec) : kind.xKey;
+}
+
 /** A series' name: the machine, then every other swept coordinate but x ("r5.metal, docker-shifted"). */
-function seriesName(machine: string, coordinates: Readonly<Record<string, Scalar>>, kind: AnyWorkloadKind): string {
-  const others = Object.entries(coordinates).filter(([key]) => key !== kind.xKey && key !== 'machine');
+function seriesName(machine: string, coordinates: Readonly<Record<string, Scalar>>, kind: AnyWorkloadKind, spec?: RunPoint['spec']): string {
+  const xKey = xCoordinateOf(kind, spec);
+  const others = Object.entries(coordinates).filter(([key]) => key !== xKey && key !== 'machine');
   // A name (runtime, kernel) reads on its own; a number or switch needs its key.
   return [machine, ...others.map(([key, value]) => (typeof value === 'string' ? value : `${key}=${String(value)}`))].join(', ');
 }
@@ -149,7 +155,7 @@ function seriesPoints(data: ReportData): SeriesPoint[] {
   const kind = workloadKind(data.resolved.kind);
   const summaries = new Map(data.summary.points.map((p) => [p.index, p]));
   return storedAsPointRuns(data.results, data.resolved.points).map((p) => {
-    const series = seriesName(p.machine, p.point.coordinates, kind);
+    const series = seriesName(p.machine, p.point.coordinates, kind, p.point.spec);
     return { point: p.point, machine: p.machine, runs: p.runs, summary: summaries.get(p.point.index)!, series, x: kind.x(p.point.spec) };
   });
 }
@@ -163,7 +169,8 @@ function seriesOnsets(data: ReportData): SeriesOnset[] {
 function largestPointPerSeries<T extends { point: RunPoint; machine: string }>(points: readonly T[], kind: AnyWorkloadKind): T[] {
   const best = new Map<string, T>();
   for (const p of points) {
-    const others = Object.entries(p.point.coordinates).filter(([key]) => key !== kind.xKey && key !== 'machine');
+    const xKey = xCoordinateOf(kind, p.point.spec);
+    const others = Object.entries(p.point.coordinates).filter(([key]) => key !== xKey && key !== 'machine');
     const key = JSON.stringify([p.machine, others]);
     const seen = best.get(key);
     if (seen === undefined || kind.x(p.point.spec) >= kind.x(seen.point.spec)) best.set(key, p);
@@ -189,7 +196,7 @@ export function chartInput(data: ReportData): ChartInput {
     seeds: data.resolved.seeds,
     points,
     series: distinctInOrder(points.map((p) => p.series)).sort(compareCodeUnits),
-    swept: points.some((p) => kind.xKey in p.point.coordinates),
+    swept: points.some((p) => xCoordinateOf(kind, p.point.spec) in p.point.coordinates),
     largest,
     atLargest: largestX.length === 1 ? `at ${largestX[0]} ${kind.xKey}` : 'at each series’ largest point',
     models: data.resolved.models,

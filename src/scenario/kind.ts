@@ -27,11 +27,13 @@ export interface PointContext {
   readonly catalog: ModelCatalog;
   readonly models: ModelTable;
   /**
-   * The machine of a spec, with the point's `machineParameters` overrides
-   * applied: its topology (built once per resolve) and the hash of the model
-   * it was built from.
+   * The machine of a spec, with the point's `machineParameters` and
+   * `machineOverrides` applied: its topology (built once per resolve) and
+   * the hash of the model it was built from. A family name is looked up on
+   * the catalog's search path; a path (./x.yaml) is read relative to the
+   * scenario file.
    */
-  machine(spec: MachineSpec, overrides?: unknown): { readonly topology: Topology; readonly model: string };
+  machine(spec: MachineSpec, overrides?: unknown, fieldOverrides?: unknown): { readonly topology: Topology; readonly model: string };
 }
 
 export interface ScenarioKind<S extends PointSpecBase = PointSpecBase> {

@@ -11,6 +11,8 @@
  * the one unit parser.
  */
 import type { TSchema } from '@sinclair/typebox';
+import { existsSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InputError, type InputErrorDetail } from '../input/errors.js';
 import { formatFieldPath, loadDocument, parseDocumentText, type FieldPath, type LoadedDocument } from '../input/load.js';
@@ -114,7 +116,7 @@ function resolveScenario(document: LoadedDocument, kinds: ScenarioKinds, options
   const base = structuredClone(validated) as Record<string, unknown>;
   for (const field of ['sweep', 'expect', 'seeds', '$schema']) delete base[field];
   const models = new ModelTable();
-  const context = pointContext(catalog, models, at);
+  const context = pointContext(catalog, models, at, file);
   const points: RunPoint[] = [];
   const pointDocuments: Record<string, unknown>[] = [];
   forEachCombination(axes, (valueIndices) => {
@@ -457,15 +459,16 @@ export function machineRangeFraction(parameter: Pick<MachineParameter, 'range' |
  * What a kind's resolvePoint may use: located errors, the catalog, the model
  * table, and machines resolved once per load (a sweep repeats few of them).
  */
-function pointContext(catalog: ModelCatalog, models: ModelTable, at: Locator): PointContext {
+function pointContext(catalog: ModelCatalog, models: ModelTable, at: Locator, scenarioFile: string): PointContext {
   const machines = new Map<string, { topology: Topology; model: string }>();
   return {
     at,
     catalog,
     models,
-    machine(spec: MachineSpec, overrides?: unknown) {
+    machine(spec: MachineSpec, overrides?: unknown, fieldOverrides?: unknown) {
       const values = (overrides ?? {}) as Record<string, MachineParameterValue>;
-      const key = JSON.stringify([spec, values]);
+      const fields = (fieldOverrides ?? {}) as Record<string, unknown>;
+      const key = JSON.stringify([spec, values, fields]);
       const known = machines.get(key);
       if (known !== undefined) return known;
       let parsed: ReturnType<typeof parseMachineSpec>;
@@ -476,14 +479,25 @@ function pointContext(catalog: ModelCatalog, models: ModelTable, at: Locator): P
         throw error;
       }
       let file: string;
-      try {
-        file = catalog.file('machines', parsed.family, 'machine');
-      } catch (error) {
-        if (error instanceof InputError) throw at.relocate(error, ['machine']);
-        throw error;
+      if (isMachinePath(parsed.family)) {
+        // A path, never a name: relative to the scenario file's folder.
+        file = resolvePath(dirname(resolvePath(scenarioFile)), parsed.family);
+        if (!existsSync(file)) {
+          throw at.error(['machine'], 'the machine file does not exist', { expected: 'a machine model file (YAML or JSON), its path relative to the scenario file', found: `"${parsed.family}" (${file})` });
+        }
+      } else {
+        try {
+          file = catalog.file('machines', parsed.family, 'machine');
+        } catch (error) {
+          if (error instanceof InputError) throw at.relocate(error, ['machine']);
+          throw error;
+        }
       }
       // An error with a file of its own is in the machine model, not in this scenario.
-      const familyModel = catalog.memo(`machine:${parsed.family}`, () => loadMachineModel(file));
+      const familyModel =
+        Object.keys(fields).length === 0
+          ? catalog.memo(`machine-file:${file}`, () => loadMachineModel(file))
+          : catalog.memo(`machine-file:${file}:${JSON.stringify(fields)}`, () => loadMachineModel(file, fields));
       const numeric: Record<string, MachineParameterValue> = {};
       for (const [name, value] of Object.entries(values)) {
         const unit = (MACHINE_PARAMETERS as Record<string, { unit: string } | undefined>)[name]?.unit;
@@ -520,6 +534,11 @@ function pointContext(catalog: ModelCatalog, models: ModelTable, at: Locator): P
       return resolved;
     },
   };
+}
+
+/** A machine written as a path (`./my-machine.yaml`, `../m/x.yaml`, `/abs/x.yaml`) rather than a family name. */
+export function isMachinePath(family: string): boolean {
+  return family.startsWith('./') || family.startsWith('../') || family.startsWith('/');
 }
 
 // ---------------------------------------------------------------- expectations

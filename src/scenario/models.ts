@@ -68,3 +68,10 @@ export class ModelTable {
     return hash;
   }
 }
+
+/** What a reader of a scenario's results should be warned of: each machine model's warnings, once. */
+export function machineWarnings(scenarios: readonly { readonly models: ResolvedModels }[]): string[] {
+  const warnings = new Set<string>();
+  for (const scenario of scenarios) for (const machine of Object.values(scenario.models.machines)) for (const warning of machine.warnings ?? []) warnings.add(warning);
+  return [...warnings];
+}

@@ -11,9 +11,9 @@
  * Nothing in a scenario is evaluated: every value is a plain number, string,
  * boolean, or a duration parsed by src/input/units.ts.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Kind, Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { Duration, Size } from '../input/schema.js';
-import { VariantSpecSchema } from '../topology/index.js';
+import { MachineFamilySchema, VariantSpecSchema } from '../topology/index.js';
 
 /** Sizes refused before running: past these a file is a mistake, not a plan. */
 export const SCENARIO_LIMITS = {
@@ -52,7 +52,11 @@ export const MachineSpecSchema = Type.Union(
       { ...closed, description: 'A family and a variant written out.' },
     ),
   ],
-  { description: 'The machine model: a family from models/machines, optionally a variant (HT off, some sockets, a cpuset).', expected: 'a machine such as "r5.metal" or "m7i.metal-24xl+ht-off", or {family, variant}' },
+  {
+    description:
+      'The machine model: a family on the model search path (--models DIR, LOCKSIM_MODELS_PATH, then models/machines), or a machine file given by its path (starting with ./, ../ or /, relative to the scenario file), optionally a variant (HT off, some sockets, a cpuset).',
+    expected: 'a machine such as "r5.metal", "m7i.metal-24xl+ht-off" or "./my-machine.yaml", or {family, variant}',
+  },
 );
 
 export const SeedsSchema = Type.Union(
@@ -146,6 +150,23 @@ export const MachineParametersSchema = Type.Record(
   },
 );
 
+/** `schema` with every field of every mapping optional, to the leaves: what overrides of a file may name. */
+function deepPartial(schema: TSchema): TSchema {
+  if (schema[Kind] !== 'Object') return schema;
+  const object = schema as TObject;
+  const fields = Object.fromEntries(Object.entries(object.properties).map(([key, child]) => [key, Type.Optional(deepPartial(child))]));
+  return Type.Object(fields, { ...closed, description: object.description });
+}
+
+const { $schema: _schemaRef, name: _name, derivedFrom: _derivedFrom, ...MACHINE_FIELDS } = (MachineFamilySchema as TObject).properties;
+
+export const MachineOverridesSchema = deepPartial(
+  Type.Object(MACHINE_FIELDS, {
+    description:
+      "Overrides of any field of the machine's file, as if written there (nested like the file: topology.coresPerSocket, latency.crossSocket.base, price.usdPerHour, ...): checked like the file, sweepable, and --set-able (--set machineOverrides.topology.coresPerSocket=32). A change of the hardware that keeps the CPU model or price is warned about.",
+  }),
+);
+
 /** The fields every scenario file has, whatever its kind. */
 export const COMMON_SCENARIO_FIELDS = {
   limits: Type.Optional(LimitsSchema),
@@ -154,6 +175,7 @@ export const COMMON_SCENARIO_FIELDS = {
   description: Type.Optional(Type.String({ description: 'What the scenario shows (one sentence; the report title).', default: '' })),
   machine: MachineSpecSchema,
   machineParameters: Type.Optional(MachineParametersSchema),
+  machineOverrides: Type.Optional(MachineOverridesSchema),
   seeds: Type.Optional(SeedsSchema),
   sweep: Type.Optional(SweepSchema),
   expect: Type.Optional(ExpectSchema),

@@ -52,10 +52,51 @@ const PauseBenchSpec = Type.Object({
   limits: Limits,
 });
 
+const Distribution = Type.Object({ kind: Type.String() });
+
+const LockBenchSpec = Type.Object({
+  kind: Type.Literal('lock-bench'),
+  machine: Machine,
+  machineModel: Type.String(),
+  threads: N(),
+  placement: Type.Union([Type.String(), Type.Object({ cpus: Type.Array(N()) })], { expected: 'a placement name or {cpus}' }),
+  lock: Type.String(),
+  think: Distribution,
+  hold: Distribution,
+  readHold: Type.Union([Distribution, Type.Null()]),
+  readShare: N(),
+  arrival: Type.Object({ kind: Type.String() }),
+  extraLines: N(),
+  handoff: Type.String(),
+  fifoHandoffNs: N(),
+  rwsem: Type.Object({ wakeupNs: N(), maxSpinNs: Type.Union([N(), Type.Null()]) }),
+  gracePeriod: Type.Object({ baseNs: N(), perCpuNs: N() }),
+  stop: Type.Object({}),
+  warmupFraction: N(),
+  limits: Limits,
+});
+
+const SyscallMixSpec = Type.Object({
+  kind: Type.Literal('syscall-mix'),
+  machine: Machine,
+  machineModel: Type.String(),
+  kernel: Type.String(),
+  node: Type.String(),
+  launchModels: Type.String(),
+  parameters: Type.Record(Type.String(), N()),
+  groups: Type.Array(Type.Object({ name: Type.String(), threads: N(), steps: Type.Array(Type.Object({ kind: Type.String() })), pacing: Type.Object({ kind: Type.String() }), layers: N(), propagates: Type.Boolean() }), { minItems: 1 }),
+  cpus: Type.Array(N()),
+  durationNs: N(),
+  warmupNs: N(),
+  background: Type.Boolean(),
+  mechanisms: Type.Record(Type.String(), Type.Boolean()),
+  limits: Limits,
+});
+
 export const RunPointSchema = Type.Object({
   index: Type.Integer({ minimum: 0 }),
   coordinates: Coordinates,
-  spec: Type.Union([LaunchSpec, PauseBenchSpec], { expected: 'a point spec {kind: launch or pause-bench, ...}' }),
+  spec: Type.Union([LaunchSpec, PauseBenchSpec, LockBenchSpec, SyscallMixSpec], { expected: 'a point spec {kind: launch, pause-bench, lock-bench or syscall-mix, ...}' }),
 });
 
 export const ExpectationSchema = Type.Object({
@@ -72,7 +113,7 @@ export const ExpectationSchema = Type.Object({
   line: Type.Optional(N()),
 });
 
-export const ScenarioKindSchema = Type.Union([Type.Literal('launch'), Type.Literal('pause-bench')]);
+export const ScenarioKindSchema = Type.Union([Type.Literal('launch'), Type.Literal('pause-bench'), Type.Literal('lock-bench'), Type.Literal('syscall-mix')]);
 
 /** A ResolvedScenario (partials keep the whole of it). */
 export const ResolvedScenarioSchema = Type.Object({

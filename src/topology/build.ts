@@ -160,7 +160,9 @@ abstract class CacheTopology implements Topology {
   memoryNs(cpu: number, node: number): number {
     const memory = this.model.parameters;
     if (!this.hardware.numa || this.cpu(cpu).node === node) return memory.dramLocal.value;
-    return (memory.dramRemote ?? memory.dramLocal).value;
+    const remoteNs = (memory.dramRemote ?? memory.dramLocal).value;
+    const extraNs = this.extraHopsNs(this.cpu(cpu).socket, this.socketOfNode(node));
+    return extraNs === 0 ? remoteNs : remoteNs + extraNs;
   }
 
   perCpuLineNs(reader: number, owner: number): number {
@@ -196,6 +198,27 @@ abstract class CacheTopology implements Topology {
     return this.hardware.numa ? this.model.socketHopFactor.value : 1;
   }
 
+  /** Interconnect hops between two sockets (1 between any two unless the model says otherwise). */
+  protected hops(a: number, b: number): number {
+    return a === b ? 0 : (this.model.socketHops?.[a]?.[b] ?? 1);
+  }
+
+  /** What the hops past the first add to a move between sockets `a` and `b`, ns (0 within one hop). */
+  protected extraHopsNs(a: number, b: number): number {
+    const hops = this.hops(a, b);
+    return hops > 1 ? (hops - 1) * (this.model.extraHopNs ?? 0) : 0;
+  }
+
+  /** The hop factor of a home request from `unitSocket` to the home on `homeSocket`, scaled by the latency of the extra hops. */
+  protected remoteFactor(unitSocket: number, homeSocket: number): number {
+    if (unitSocket === homeSocket) return 1;
+    const extraNs = this.hardware.numa ? this.extraHopsNs(unitSocket, homeSocket) : 0;
+    if (extraNs === 0) return this.hopFactor;
+    const cross = this.model.latency.crossSocket;
+    const oneHopNs = cross === undefined ? this.model.latency.sameDomain.baseNs : cross.baseNs + cross.offsetMaxNs;
+    return (this.hopFactor * (oneHopNs + extraNs)) / oneHopNs;
+  }
+
   /** A cross-socket pair's cost with NUMA switched off: what the pair would cost on one socket. */
   protected flatCost(a: Cpu, b: Cpu): number {
     if (a.core === b.core) return this.model.latency.smt?.value ?? this.model.latency.sameDomain.baseNs;
@@ -220,7 +243,9 @@ abstract class CacheTopology implements Topology {
     if (a.core === b.core) return latency.smt?.value ?? latency.sameDomain.baseNs;
     if (a.domain === b.domain) return this.additive(latency.sameDomain, a, b);
     if (a.socket === b.socket) return this.crossDomainCost(a, b, homeNode);
-    return this.additive(latency.crossSocket ?? latency.sameDomain, a, b);
+    const extraNs = this.extraHopsNs(a.socket, b.socket);
+    const oneHopNs = this.additive(latency.crossSocket ?? latency.sameDomain, a, b);
+    return extraNs === 0 ? oneHopNs : oneHopNs + extraNs;
   }
 
   protected crossDomainCost(a: Cpu, b: Cpu, _homeNode: number): number {
@@ -242,7 +267,7 @@ class MeshTopology extends CacheTopology {
   fanOutReadNs(unit: number, homeNode: number): number {
     const unitSocket = this.socketOfCore.get(unit);
     if (unitSocket === undefined) throw new RangeError(`core ${unit} is not a core of ${this.name}`);
-    const hop = unitSocket === this.socketOfNode(homeNode) ? 1 : this.hopFactor;
+    const hop = this.remoteFactor(unitSocket, this.socketOfNode(homeNode));
     return this.model.parameters.fanOutRead.value * hop;
   }
 }
@@ -257,13 +282,13 @@ class ChipletTopology extends CacheTopology {
 
   fanOutReadNs(unit: number, homeNode: number): number {
     const unitSocket = Math.floor(unit / this.model.domainsPerSocket);
-    const hop = unitSocket === this.socketOfNode(homeNode) ? 1 : this.hopFactor;
+    const hop = this.remoteFactor(unitSocket, this.socketOfNode(homeNode));
     return this.model.parameters.fanOutRead.value * hop;
   }
 
   protected override crossDomainCost(a: Cpu, b: Cpu, homeNode: number): number {
     const remote = this.model.latency.remoteHomeCrossDomain;
-    if (remote !== undefined && this.hardware.numa && this.socketOfNode(homeNode) !== a.socket) return remote.value;
+    if (remote !== undefined && this.hardware.numa && this.socketOfNode(homeNode) !== a.socket) return remote.value + this.extraHopsNs(a.socket, this.socketOfNode(homeNode));
     return super.crossDomainCost(a, b, homeNode);
   }
 
@@ -271,7 +296,7 @@ class ChipletTopology extends CacheTopology {
     const a = this.cpu(from);
     const b = this.cpu(to);
     const remote = this.model.latency.remoteHomeCrossDomain;
-    if (remote !== undefined && this.hardware.numa && a.socket === b.socket && a.domain !== b.domain && this.socketOfNode(homeNode) !== a.socket) return remote.value;
+    if (remote !== undefined && this.hardware.numa && a.socket === b.socket && a.domain !== b.domain && this.socketOfNode(homeNode) !== a.socket) return remote.value + this.extraHopsNs(a.socket, this.socketOfNode(homeNode));
     return measuredNs;
   }
 }

@@ -32,3 +32,4 @@ export {
   type Sourced,
   type VariantSpec,
 } from './schema.js';
+export { DEFAULT_SYSFS_ROOT, MEASUREMENT_LIMITS, hostTopology, importHostMachine, measurePair, pairClass, readCpuModel, readSysfsLayout, type HostTopology, type ImportHostOptions, type ImportedHost, type SysfsLayout } from './import/index.js';

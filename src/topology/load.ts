@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { InputError, type InputErrorDetail } from '../input/errors.js';
-import { ModelCatalog, findRepoRoot } from '../input/catalog.js';
+import { DEFAULT_MODELS_ROOT, ModelCatalog, REPO_ROOT, findRepoRoot } from '../input/catalog.js';
 import { didYouMean } from '../input/did-you-mean.js';
 import { errorAt, loadDocument, type FieldPath, type LoadedDocument } from '../input/load.js';
 import { validate } from '../input/schema.js';
@@ -39,13 +39,48 @@ import type { Topology } from './topology.js';
 
 export type MachineSpec = string | { family: string; variant?: VariantSpec };
 
-/** Loads one model file (a family, or a variant of a family in the same directory). */
-export function loadMachineModel(file: string): MachineModel {
-  return loadUncached(file, []);
+/**
+ * Loads one model file (a family, or a variant of a family in the same
+ * directory). `fieldOverrides` (a scenario's `machineOverrides`) replace
+ * fields of the family's file before it is checked, as if written there: a
+ * nested mapping merged field by field, lists replaced whole; on a variant
+ * they apply to the family it is a variant of.
+ */
+export function loadMachineModel(file: string, fieldOverrides?: Readonly<Record<string, unknown>>): MachineModel {
+  return loadUncached(file, [], fieldOverrides !== undefined && Object.keys(fieldOverrides).length > 0 ? fieldOverrides : undefined);
 }
 
-function loadUncached(file: string, chain: readonly string[]): MachineModel {
-  const document = loadDocument(file);
+/** `base` with `overrides` merged in: mappings field by field, anything else replaced. */
+function mergeFields(base: unknown, overrides: unknown): unknown {
+  if (!isMapping(base) || !isMapping(overrides)) return structuredClone(overrides);
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) merged[key] = Object.hasOwn(base, key) ? mergeFields(base[key], value) : structuredClone(value);
+  return merged;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Top-level fields of a machine file that describe the hardware (a change to one derives another machine). */
+const HARDWARE_FIELDS = ['topology', 'latency', 'coherence', 'memory'];
+
+/**
+ * Warnings for a machine derived from another (by `derivedFrom`, or by a
+ * scenario's overrides of its hardware) that keeps the parent's CPU model
+ * or price: planning numbers that silently belong to another machine.
+ */
+function derivedWarnings(what: string, kept: { cpuModel?: string; price?: number }, fix: (field: string) => string): string[] {
+  const warnings: string[] = [];
+  if (kept.cpuModel !== undefined) warnings.push(`${what} keeps its CPU model "${kept.cpuModel}": ${fix('cpuModel')} if the hardware differs`);
+  if (kept.price !== undefined) warnings.push(`${what} keeps its price ($${kept.price}/h): ${fix('price')} if the hardware differs`);
+  return warnings;
+}
+
+function loadUncached(file: string, chain: readonly string[], fieldOverrides?: Readonly<Record<string, unknown>>): MachineModel {
+  const loaded = loadDocument(file);
+  const isVariantFile = isMapping(loaded.value) && 'variantOf' in loaded.value;
+  const document: LoadedDocument = fieldOverrides === undefined || isVariantFile ? loaded : { ...loaded, file: loaded.file, value: mergeFields(loaded.value, fieldOverrides), locate: (path, target) => loaded.locate(path, target) };
   const value = document.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError('a machine model file must be a mapping of fields', { file, line: 1, expected: 'fields such as `name`, `topology`, `latency`', found: Array.isArray(value) ? 'a list' : String(value) });
@@ -73,7 +108,7 @@ function loadUncached(file: string, chain: readonly string[]): MachineModel {
       });
     }
     if (chain.includes(resolve(baseFile as string))) fail(['variantOf'], 'variants form a cycle', { found: chain.join(' -> ') });
-    const base = loadUncached(baseFile as string, [...chain, resolve(file)]);
+    const base = loadUncached(baseFile as string, [...chain, resolve(file)], fieldOverrides);
     const model: MachineModel = {
       ...base,
       name: variantFile.name,
@@ -99,7 +134,25 @@ function loadUncached(file: string, chain: readonly string[]): MachineModel {
   }
   const family = validate(MachineFamilySchema, value, document);
   checkName(family.name);
-  return Object.freeze(resolveFamily(family, document, fail));
+  const model = resolveFamily(family, document, fail);
+  const warnings: string[] = [];
+  if (family.derivedFrom !== undefined) {
+    const dir = dirname(resolve(file));
+    const parentFile = new ModelCatalog(DEFAULT_MODELS_ROOT, { machines: dir }).find('machines', family.derivedFrom);
+    if (parentFile === undefined || chain.includes(resolve(parentFile))) {
+      fail(['derivedFrom'], `unknown machine family \`${family.derivedFrom}\``, { expected: `a family in ${dir}, on LOCKSIM_MODELS_PATH or in locksim's models/`, found: `"${family.derivedFrom}"` });
+    }
+    const parent = loadUncached(parentFile as string, [...chain, resolve(file)]);
+    warnings.push(
+      ...derivedWarnings(`${file}: ${family.name} (derived from ${parent.name})`, { cpuModel: parent.cpuModel === model.cpuModel ? model.cpuModel : undefined, price: parent.priceUsdPerHour === model.priceUsdPerHour ? model.priceUsdPerHour : undefined }, (field) => `give it its own ${field}`),
+    );
+  }
+  if (fieldOverrides !== undefined && HARDWARE_FIELDS.some((field) => Object.hasOwn(fieldOverrides, field))) {
+    warnings.push(
+      ...derivedWarnings(`${family.name} with machineOverrides of its hardware`, { cpuModel: fieldOverrides.cpuModel === undefined ? model.cpuModel : undefined, price: fieldOverrides.price === undefined ? model.priceUsdPerHour : undefined }, (field) => `set machineOverrides.${field}`),
+    );
+  }
+  return Object.freeze(warnings.length === 0 ? model : { ...model, warnings });
 }
 
 function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail: (path: FieldPath, message: string, detail?: InputErrorDetail) => never): MachineModel {
@@ -163,8 +216,8 @@ function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail
 
   let costTable: MachineModel['costTable'];
   if (l.costTable !== undefined) {
-    const tableFile = resolveDataPath(root, l.costTable.c2c);
-    if (!existsSync(tableFile)) fail(['latency', 'costTable', 'c2c'], 'the c2c matrix file does not exist', { expected: 'a path relative to the repository root', found: `"${l.costTable.c2c}" (${tableFile})` });
+    const tableFile = resolveDataPath(root, l.costTable.c2c, file);
+    if (!existsSync(tableFile)) fail(['latency', 'costTable', 'c2c'], 'the c2c matrix file does not exist', { expected: 'a path relative to the machine file, or to the repository root', found: `"${l.costTable.c2c}" (${tableFile})` });
     // The row count is checked on the text, before the matrix (rows squared) is built.
     const matrix = importC2cMatrix(tableFile, {
       rows: vcpus,
@@ -178,12 +231,29 @@ function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail
     costTable = { file: tableFile, source: l.costTable.source, matrix };
   }
   const calibration = (l.calibration ?? []).map((entry, k) => {
-    const calibrationFile = resolveDataPath(root, entry.c2c);
+    const calibrationFile = resolveDataPath(root, entry.c2c, file);
     if (!existsSync(calibrationFile)) {
       fail(['latency', 'calibration', k, 'c2c'], 'the c2c matrix file does not exist', { expected: 'a path relative to the repository root', found: `"${entry.c2c}"` });
     }
     return { ...entry, l3DomainsPerSocket: entry.l3DomainsPerSocket ?? 1, file: calibrationFile };
   });
+
+  let socketHops: number[][] | undefined;
+  if (t.socketHops !== undefined) {
+    const hops = t.socketHops;
+    const at = (i?: number): FieldPath => (i === undefined ? ['topology', 'socketHops'] : ['topology', 'socketHops', i]);
+    if (hops.length !== t.sockets) fail(at(), 'socketHops needs one row per socket', { expected: `${t.sockets} rows of ${t.sockets} hops`, found: `${hops.length} rows` });
+    hops.forEach((row, i) => {
+      if (row.length !== t.sockets) fail(at(i), `row ${i} of socketHops has ${row.length} entries`, { expected: `${t.sockets} hops (one per socket)`, found: `${row.length}` });
+      row.forEach((h, j) => {
+        if (i === j && h !== 0) fail(at(i), `socket ${i} is 0 hops from itself`, { expected: '0 on the diagonal', found: String(h) });
+        if (i !== j && h < 1) fail(at(i), `sockets ${i} and ${j} are at least one hop apart`, { expected: 'at least 1 off the diagonal', found: String(h) });
+        if (hops[j]?.[i] !== undefined && hops[j][i] !== h) fail(at(i), `socketHops is not symmetric: ${i} to ${j} is ${h} hops, ${j} to ${i} is ${hops[j][i]}`, { expected: 'the same hops both ways', found: `${h} and ${hops[j][i]}` });
+      });
+    });
+    if (hops.some((row) => row.some((h) => h > 1))) need(l.extraHop, 'extraHop', 'socketHops has pairs more than one hop apart');
+    socketHops = hops.map((row) => [...row]);
+  }
 
   const c = family.coherence;
   if (numaNodes > 1 && family.memory.dramRemote === undefined) {
@@ -230,6 +300,8 @@ function resolveFamily(family: MachineFamilyFile, document: LoadedDocument, fail
     calibration,
     parameters: resolveParameters(family, duration, fail),
     socketHopFactor: { value: c.socketHopFactor.value, basis: c.socketHopFactor.basis, source: c.socketHopFactor.source },
+    // Only machines that describe hops carry them, so the other models stay as they were.
+    ...(socketHops === undefined ? {} : { socketHops, extraHopNs: l.extraHop === undefined ? 0 : duration(['latency', 'extraHop', 'value'], l.extraHop.value) }),
   };
   layoutCpus(model, problem);
   return model;
@@ -312,8 +384,16 @@ export function withMachineParameters(model: MachineModel, values: Readonly<Reco
   return Object.freeze({ ...model, parameters: parameters as MachineParameters });
 }
 
-function resolveDataPath(root: string, path: string): string {
-  return isAbsolute(path) ? path : join(root, path);
+/**
+ * A data file a machine file names (a c2c CSV): an absolute path as it is;
+ * a relative one beside the machine file if it is there, else under the
+ * machine file's repository root, else under locksim's own (whose data/
+ * holds the published matrices).
+ */
+function resolveDataPath(root: string, path: string, machineFile?: string): string {
+  if (isAbsolute(path)) return path;
+  const candidates = [...(machineFile === undefined ? [] : [join(dirname(resolve(machineFile)), path)]), join(root, path), join(REPO_ROOT, path)];
+  return candidates.find((candidate) => existsSync(candidate)) ?? join(root, path);
 }
 
 /** Every model in the catalog's machines/, sorted by name. */

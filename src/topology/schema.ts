@@ -187,6 +187,7 @@ export const MachineFamilySchema = Type.Object(
     name: Name,
     description: Type.String({ minLength: 1, description: 'One paragraph: what machine this is and how the numbers were chosen.' }),
     cpuModel: Type.String({ minLength: 1, description: 'CPU model AWS ships in this family.' }),
+    derivedFrom: Type.Optional(Type.String({ minLength: 1, description: 'The family this file started as a copy of: locksim warns when it keeps that family\'s cpuModel or price.' })),
     price: PriceSchema,
     topology: Type.Object(
       {
@@ -214,6 +215,12 @@ export const MachineFamilySchema = Type.Object(
             description: 'Explicit CPU lists, one per physical core, naming its hardware threads (e.g. "0,48"); overrides the generated numbering.',
           }),
         ),
+        socketHops: Type.Optional(
+          Type.Array(Type.Array(Type.Integer({ minimum: 0, maximum: 8 })), {
+            description:
+              'Machines of more than two sockets: the interconnect hops between each pair of sockets, one row per socket (0 on the diagonal, 1 for neighbours). Each hop past the first adds latency.extraHop to a cross-socket move. Absent: one hop between any two sockets.',
+          }),
+        ),
       },
       { ...closed, description: 'Sockets, L3 domains, NUMA nodes, cores, threads, numbering.' },
     ),
@@ -224,6 +231,7 @@ export const MachineFamilySchema = Type.Object(
         crossDomain: Type.Optional(CrossDomainCostSchema),
         remoteHomeCrossDomain: Type.Optional(SourcedDurationSchema),
         crossSocket: Type.Optional(AdditiveCostSchema),
+        extraHop: Type.Optional(SourcedDurationSchema),
         offsetSeed: Type.Optional(Type.String({ description: 'Seed for the per-core offsets a_i (fixed, so every run sees the same machine).', default: 'locksim' })),
         costTable: Type.Optional(
           Type.Object(
@@ -357,6 +365,12 @@ export interface MachineModel {
   /** Set when the file is a variant of another family. */
   readonly variantOf?: string;
   readonly variant?: VariantSpec;
+  /** Things a reader of results should know about this machine (a derived machine that keeps its parent's CPU model or price); absent when none. */
+  readonly warnings?: readonly string[];
+  /** Hops between each pair of sockets (machines of more than two sockets); absent: one hop between any two. */
+  readonly socketHops?: readonly (readonly number[])[];
+  /** One-way cost of each hop past the first between sockets, ns. */
+  readonly extraHopNs?: number;
 }
 
 /** How a machine parameter is written: a time, a factor >= 1, a share in (0, 1], or a count. */

@@ -67,6 +67,8 @@ export interface WorkloadKind<S extends PointSpecBase = PointSpecBase, R = unkno
   /** The coordinate the report's curves run along, and a point's value of it. */
   readonly xKey: string;
   x(spec: S): number;
+  /** The swept coordinate that moves x, when it is not `xKey` (syscall-mix: `groups.<first group>.threads`); absent: `xKey`. */
+  xCoordinate?(spec: S): string;
   /** The headline columns, and the metrics summary.csv carries. */
   readonly headline: readonly HeadlineColumn[];
   readonly csvMetrics: readonly string[];

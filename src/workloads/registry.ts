@@ -8,8 +8,10 @@ import type { ScenarioKinds } from '../scenario/kind.js';
 import type { AnyWorkloadKind } from './kind.js';
 import { LAUNCH_WORKLOAD } from './launch/index.js';
 import { PAUSE_BENCH_WORKLOAD } from './pause-bench/index.js';
+import { LOCK_BENCH_WORKLOAD } from './lock-bench/index.js';
+import { SYSCALL_MIX_WORKLOAD } from './syscall-mix/index.js';
 
-export const WORKLOADS: ReadonlyMap<string, AnyWorkloadKind> = new Map([LAUNCH_WORKLOAD, PAUSE_BENCH_WORKLOAD].map((kind) => [kind.name, kind]));
+export const WORKLOADS: ReadonlyMap<string, AnyWorkloadKind> = new Map([LAUNCH_WORKLOAD, PAUSE_BENCH_WORKLOAD, LOCK_BENCH_WORKLOAD, SYSCALL_MIX_WORKLOAD].map((kind) => [kind.name, kind]));
 
 /** The same map, as the scenario loader sees it. */
 export const SCENARIO_KINDS: ScenarioKinds = WORKLOADS;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeThreads, runPauseBench } from '../../src/pause-bench/index.js';
+import { placeThreads, runPauseBench } from '../../src/lock-bench/index.js';
 import { m7aLike, m7iLike, r5MetalLike } from '../support/test-topology.js';
 
 describe('pause_bench', () => {

@@ -53,6 +53,16 @@ describe('the planning section', () => {
     expect(recommendation(POINTS, ONSETS, SCENARIO.models, undefined, 'containers')).toBeUndefined();
   });
 
+  it('says there is no margin when the next family reaches as far, and that the price chose', () => {
+    const failing = POINTS.filter((p) => p.series !== 'm7a.24xlarge');
+    const onsets: SeriesOnset[] = ['r5.metal', 'm7g.metal'].map((machine) => ({ ...ONSETS[0], series: machine, machine, coordinates: { machine, containers: 100 } }));
+    const [cheap, dear] = ['r5.metal', 'm7g.metal'].sort((a, b) => priceOf(a) - priceOf(b));
+    const text = recommendation(failing, onsets, SCENARIO.models, { metric: 'failureRate', threshold: 0.05 }, 'containers')!;
+    expect(text).toContain(`Recommended: ${cheap}.`);
+    expect(text).toContain(`No margin: ${dear} (160 containers, failing from 170, $${priceOf(dear).toFixed(3)}/hour) reaches as far; ${cheap} is chosen as the cheaper.`);
+    expect(text).not.toContain('Margin: +0');
+  });
+
   it('lists the scenario’s known gaps and every calibrated parameter of its models', () => {
     const { gaps, table, estimates } = caveats(SCENARIO.expectations, SCENARIO.models);
     expect(gaps).toEqual(['failureRate @ machine=r5.metal, containers=100 > 0.05: the onset comes late']);

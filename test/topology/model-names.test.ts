@@ -18,9 +18,13 @@ writeFileSync(join(outside, 'evil', 'x.yaml'), readFileSync(join(DEFAULT_MODELS_
 const escape = `../../../../../../../../..${join(outside, 'evil', 'x')}`;
 
 describe('model names', () => {
-  it('refuses a machine name that is a path, in a scenario, in --machines and in a lookup', () => {
-    const error = errorOf(() => loadScenarioText(`name: s\nmachine: "${escape}"\ncontainers: 2\nlayers: 2\n`, 's.yaml'));
-    expect(error.format()).toMatch(/^s\.yaml:2:10: machine: a machine family is named, not given as a path/);
+  it('refuses a machine name that is a path in --machines and in a lookup; a scenario reads an explicit path as a file, never a name', () => {
+    // Issue 16: `machine: ./x.yaml` (or ../, /) is a file relative to the scenario; it is read as that file, not looked up.
+    const missing = errorOf(() => loadScenarioText(`name: s\nmachine: "${escape}"\ncontainers: 2\nlayers: 2\n`, 's.yaml'));
+    expect(missing.format()).toMatch(/^s\.yaml:2:10: machine: the machine file does not exist/);
+    const scenario = loadScenarioText(`name: s\nmachine: "${escape}.yaml"\ncontainers: 2\nlayers: 2\n`, 's.yaml');
+    expect(Object.values(scenario.models.machines)[0].name).toBe('x');
+    expect(errorOf(() => loadScenarioText(`name: s\nmachine: "evil/x"\ncontainers: 2\nlayers: 2\n`, 's.yaml')).format()).toMatch(/^s\.yaml:2:10: machine: a machine family is named, not given as a path/);
     expect(errorOf(() => checkMachineNames(['r5.metal', escape], '--machines')).format()).toMatch(/^--machines: a machine family is named, not given as a path/);
     expect(errorOf(() => findMachineModel(escape)).message).toBe('a machine family is named, not given as a path');
     expect(errorOf(() => findMachineModel('.hidden')).message).toBe('a machine family is named, not given as a path');

@@ -1,17 +1,12 @@
 import type { Argv } from 'yargs';
 import { basename, join } from 'node:path';
-import { createExecutor } from '../../sweep/executor.js';
 import { parseMechanismList, runAblation } from '../../study/ablation.js';
 import { SHARES_NOTE, ablationTextTable, writeAblationReport } from '../../study/ablation-report.js';
 import { ensureWritableDir } from '../../report/atomic.js';
 import { formatTable } from '../../report/table.js';
-import { createProgress } from '../progress.js';
+import { shellWord, studyExecution } from '../progress.js';
 import type { CommandContext } from '../context.js';
 
-/** Re-quotes an argument for the "reproduce" line when the shell would split it. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
 
 /** `locksim ablate SCENARIO`: each mechanism off in turn, its contribution to p50/p99 latency and failure rate. */
 export function registerAblate(cli: Argv, context: CommandContext): Argv {
@@ -35,8 +30,7 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
       const showProgress = context.isTty && !argv.quiet;
       let out = argv.out ?? '';
       // Every variant's runs share one pool; the bar counts them all.
-      let progress: ReturnType<typeof createProgress> | undefined;
-      const executor = createExecutor(argv.jobs);
+      const execution = studyExecution(argv.jobs, showProgress);
       const study = await runAblation(argv.scenario, {
         mechanisms,
         set,
@@ -48,15 +42,9 @@ export function registerAblate(cli: Argv, context: CommandContext): Argv {
         onVariant: (label, index, total) => {
           if (!argv.quiet) context.err(`[${index + 1}/${total}] ${label}`);
         },
-        executor,
-        onProgress: (_done, total) => {
-          progress ??= createProgress({ total, label: 'simulating', enabled: showProgress });
-          progress.tick();
-        },
-      }).finally(async () => {
-        progress?.stop();
-        await executor.close();
-      });
+        executor: execution.executor,
+        onProgress: execution.onProgress,
+      }).finally(() => execution.close());
       if (!argv.quiet) {
         const table = ablationTextTable(study.rows);
         context.out(formatTable(table.header, table.rows));

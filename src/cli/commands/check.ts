@@ -16,6 +16,7 @@ import { checkSummaryLine, checkTable, diffTable, findScenarioFiles, junitSuites
 import { formatTable } from '../../report/table.js';
 import { createProgress } from '../progress.js';
 import type { CommandContext } from '../context.js';
+import { machineWarnings } from '../../scenario/models.js';
 
 /** "5%" or "0.05" -> 0.05. */
 export function parseTolerance(text: string): number {
@@ -53,6 +54,7 @@ export function registerCheck(cli: Argv, context: CommandContext): Argv {
       let scenarios;
       try {
         scenarios = loadScenarios(findScenarioFiles(paths), argv.seeds === undefined ? {} : { seeds: argv.seeds });
+        for (const warning of machineWarnings(scenarios)) context.err(`locksim: warning: ${warning}`);
       } catch (error) {
         // A CI reporter step after a failed check still finds a file: the error as one testcase.
         if (argv.junit !== undefined && isInputError(error)) {

@@ -1,13 +1,12 @@
 import type { Argv } from 'yargs';
 import { basename, join } from 'node:path';
-import { createExecutor } from '../../sweep/executor.js';
 import { parseMechanismList } from '../../study/ablation.js';
 import { parsePairs, runPairs } from '../../study/pairs.js';
 import { PAIRS_NOTE, pairTextTable, writePairsReport } from '../../study/pairs-report.js';
 import { ensureWritableDir } from '../../report/atomic.js';
 import { formatTable } from '../../report/table.js';
 import { HARDWARE_MECHANISMS } from '../../launch/index.js';
-import { createProgress } from '../progress.js';
+import { shellWord, studyExecution } from '../progress.js';
 import { locksimVersion } from './run.js';
 import type { CommandContext } from '../context.js';
 
@@ -35,30 +34,25 @@ export function registerPairs(cli: Argv, context: CommandContext): Argv {
       const set = (argv.set ?? []).map(String);
       const out = argv.out;
       const showProgress = context.isTty && !argv.quiet;
-      let progress: ReturnType<typeof createProgress> | undefined;
-      const executor = createExecutor(argv.jobs);
+      const execution = studyExecution(argv.jobs, showProgress);
       const study = await runPairs(argv.scenario, {
         pairs,
         mechanisms,
         flags: argv.flags,
         set,
         ...(argv.seeds === undefined ? {} : { seeds: argv.seeds }),
-        executor,
+        executor: execution.executor,
         onLoaded: async () => ensureWritableDir(out),
-        onProgress: (_done, total) => {
-          progress ??= createProgress({ total, label: 'simulating', enabled: showProgress });
-          progress.tick();
-        },
-      }).finally(async () => {
-        progress?.stop();
-        await executor.close();
-      });
+        onProgress: execution.onProgress,
+      }).finally(() => execution.close());
       if (!argv.quiet) {
         const table = pairTextTable(study);
         context.out(formatTable(table.header, table.rows));
         context.out(`\n${PAIRS_NOTE}`);
       }
-      const command = ['locksim', 'pairs', argv.scenario, ...(argv.pair ?? []).flatMap((p) => ['--pair', String(p)]), ...(argv.mechanisms === undefined ? [] : ['--mechanisms', mechanisms.join(',')]), ...(argv.flags ? [] : ['--no-flags']), ...set.flatMap((s) => ['--set', `'${s}'`]), ...(argv.seeds === undefined ? [] : ['--seeds', String(argv.seeds)])].join(' ');
+      const command = ['locksim', 'pairs', argv.scenario, ...(argv.pair ?? []).flatMap((p) => ['--pair', String(p)]), ...(argv.mechanisms === undefined ? [] : ['--mechanisms', mechanisms.join(',')]), ...(argv.flags ? [] : ['--no-flags']), ...set.flatMap((s) => ['--set', s]), ...(argv.seeds === undefined ? [] : ['--seeds', String(argv.seeds)])]
+        .map(shellWord)
+        .join(' ');
       const written = await writePairsReport(study, out, { command, version: locksimVersion() });
       context.out(`wrote ${written.map((file) => basename(file)).join(', ')} in ${out}`);
     },

@@ -23,6 +23,7 @@ import { summaryDocument } from '../../report/documents.js';
 import { findOnsets } from '../../study/onset.js';
 import type { FailureOnset } from '../../analysis/onset.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
+import { machineWarnings } from '../../scenario/models.js';
 import type { CommandContext } from '../context.js';
 import { commandLine, summaryTable } from '../format.js';
 import { parameterFileSets, readParameterFile } from '../../scenario/parameter-file.js';
@@ -106,6 +107,7 @@ export interface RunCommandOptions extends ScenarioArgs {
 /** The body of `run` and `compare`: returns the report's index.html path. */
 export async function executeRun(options: RunCommandOptions, context: CommandContext): Promise<string> {
   const scenario = loadRunScenario(options);
+  for (const warning of machineWarnings([scenario])) context.err(`locksim: warning: ${warning}`);
   const outDir = options.out ?? join('reports', `${scenario.name}${options.outSuffix ?? ''}`);
   // Without --shard, a scheduler's array index in the environment selects the shard (issue 9).
   const shard = resolveShard({ shard: options.shard, requireEnvironment: options.shardFromEnv }, process.env);

@@ -11,13 +11,9 @@ import { ensureWritableDir, writeFileAtomic } from '../../report/atomic.js';
 import { toCsv } from '../../report/csv.js';
 import { parseRangePoints, runSensitivity, sensitivityCsvRows, sensitivityMarkdown } from '../../study/sensitivity.js';
 import { formatTable } from '../../report/table.js';
-import { createExecutor } from '../../sweep/executor.js';
-import { createProgress } from '../progress.js';
+import { shellWord, studyExecution } from '../progress.js';
 import type { CommandContext } from '../context.js';
 
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
 
 export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
   return cli.command(
@@ -43,17 +39,13 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
       const started = Date.now();
       let last = started;
       // Every evaluation's runs share one pool, costliest first: the bar shows runs, the lines evaluations as they complete.
-      let progress: ReturnType<typeof createProgress> | undefined;
-      const executor = createExecutor(argv.jobs);
+      const execution = studyExecution(argv.jobs, context.isTty && !argv.quiet);
       const study = await runSensitivity({
         checks,
         points,
         seeds: argv.seeds,
-        executor,
-        onProgress: (_done, total) => {
-          progress ??= createProgress({ total, label: 'simulating', enabled: context.isTty && !argv.quiet });
-          progress.tick();
-        },
+        executor: execution.executor,
+        onProgress: execution.onProgress,
         ...(argv.parameters === undefined ? {} : { parameters: argv.parameters.map(String) }),
         onEvaluation: (e) => {
           if (argv.quiet) return;
@@ -62,10 +54,7 @@ export function registerSensitivity(cli: Argv, context: CommandContext): Argv {
           context.err(`[${e.done}/${e.total}] ${what}: ${e.target} ${e.verdict} (${((now - last) / 1000).toFixed(1)} s)`);
           last = now;
         },
-      }).finally(async () => {
-        progress?.stop();
-        await executor.close();
-      });
+      }).finally(() => execution.close());
       const command = [
         'locksim',
         'sensitivity',

@@ -84,3 +84,5 @@ export type { LaunchPointSpec } from './resolve.js';
 export { LAUNCH_DEFAULTS, type LaunchScenarioFile } from './schema.js';
 export { LAUNCH_METRICS, BIND_MOUNT_SYSCALLS, launchLatenciesS, lockWaitingShare, machineLockWaitingShare, launchMetricContext } from './metrics.js';
 export { FAILURE_THRESHOLD } from './charts.js';
+export { MechanismsSchema, ParametersSchema } from './schema.js';
+export { modelName, resolveParameterOverrides } from './resolve.js';

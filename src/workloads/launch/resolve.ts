@@ -34,23 +34,13 @@ export function resolveLaunchPoint(document: Record<string, unknown>, context: P
   const file = document as unknown as LaunchScenarioFile;
   const at = context.at;
   const machine = file.machine as MachineSpec;
-  const machineModel = context.machine(machine, file.machineParameters).model;
+  const machineModel = context.machine(machine, file.machineParameters, file.machineOverrides).model;
   const names = {
     kernel: modelName(context, 'kernel', file.kernel ?? LAUNCH_DEFAULTS.kernel, 'kernel'),
     node: modelName(context, 'nodes', file.node ?? LAUNCH_DEFAULTS.node, 'node'),
     runtime: modelName(context, 'runtimes', file.runtime ?? LAUNCH_DEFAULTS.runtime, 'runtime'),
   };
-  const known = context.catalog.memo(`parameters:${names.kernel}:${names.node}`, () => modelParameters(context.catalog, names));
-  const parameters: Record<string, number> = {};
-  for (const [name, value] of Object.entries(file.parameters ?? {})) {
-    const parameter = known.get(name);
-    if (parameter === undefined) {
-      throw at.error(['parameters', name], `unknown model parameter \`${name}\``, { expected: `a parameter of ${names.kernel} or ${names.node}`, found: `\`${name}\``, hint: didYouMean(name, known.keys()) }, 'key');
-    }
-    if (parameter.isDuration) parameters[name] = at.duration(value, ['parameters', name]);
-    else if (typeof value === 'number') parameters[name] = value;
-    else throw at.error(['parameters', name], `\`${name}\` is a plain number, not a duration`, { expected: 'a number', found: JSON.stringify(value) });
-  }
+  const parameters = resolveParameterOverrides(context, names, file.parameters);
   const launchModels = context.models.addLaunch(loadLaunchModels(context.catalog, names, parameters));
   const deadlines = file.deadlines ?? {};
   const launchNs = at.duration(deadlines.launch ?? LAUNCH_DEFAULTS.deadlines.launch, ['deadlines', 'launch'], { positive: true });
@@ -79,6 +69,23 @@ export function resolveLaunchPoint(document: Record<string, unknown>, context: P
   return checkMountTableSamples(spec, at);
 }
 
+/** A scenario's `parameters:` (kernel or node model parameters by name), each in its unit: ns for a time. */
+export function resolveParameterOverrides(context: PointContext, names: { kernel: string; node: string }, written: Readonly<Record<string, string | number>> | undefined): Record<string, number> {
+  const at = context.at;
+  const known = context.catalog.memo(`parameters:${names.kernel}:${names.node}`, () => modelParameters(context.catalog, names));
+  const parameters: Record<string, number> = {};
+  for (const [name, value] of Object.entries(written ?? {})) {
+    const parameter = known.get(name);
+    if (parameter === undefined) {
+      throw at.error(['parameters', name], `unknown model parameter \`${name}\``, { expected: `a parameter of ${names.kernel} or ${names.node}`, found: `\`${name}\``, hint: didYouMean(name, known.keys()) }, 'key');
+    }
+    if (parameter.isDuration) parameters[name] = at.duration(value, ['parameters', name]);
+    else if (typeof value === 'number') parameters[name] = value;
+    else throw at.error(['parameters', name], `\`${name}\` is a plain number, not a duration`, { expected: 'a number', found: JSON.stringify(value) });
+  }
+  return parameters;
+}
+
 /**
  * A run stores one mount-table sample per `sampleEvery` up to its horizon; a
  * setting whose samples its memory cap cannot hold is refused here, naming
@@ -105,7 +112,8 @@ function roundUp(value: number): number {
   return Math.ceil(value / step) * step;
 }
 
-function modelName(context: PointContext, kind: 'kernel' | 'nodes' | 'runtimes', name: string, field: 'kernel' | 'node' | 'runtime'): string {
+/** A model name of `kind`, checked against the catalog (an unknown one is an error at `field`). */
+export function modelName(context: PointContext, kind: 'kernel' | 'nodes' | 'runtimes', name: string, field: 'kernel' | 'node' | 'runtime'): string {
   try {
     context.catalog.file(kind, name, field);
   } catch (error) {

@@ -8,7 +8,7 @@ import { metricNamesOf } from '../../analysis/metric.js';
 import { meanOf, tidy, type ChartPlan } from '../../charts/series.js';
 import { pauseBenchSpec } from '../../charts/pause-bench.js';
 import { formatSignificant } from '../../charts/format.js';
-import { placeThreads, runPauseBench, type PauseBenchLock, type PauseBenchResult, type PausePlacement } from '../../pause-bench/index.js';
+import { placeThreads, runPauseBench, type PauseBenchLock, type PauseBenchResult, type PausePlacement } from '../../lock-bench/index.js';
 import type { PointSpecBase } from '../../scenario/types.js';
 import { DISTANCE_CLASSES, type MachineSpec } from '../../topology/index.js';
 import { defineWorkload, topologyOf } from '../kind.js';
@@ -56,7 +56,7 @@ export const PAUSE_BENCH_WORKLOAD = defineWorkload<PauseBenchPointSpec, PauseBen
     const file = document as unknown as PauseBenchScenarioFile;
     const at = context.at;
     const machine = file.machine as MachineSpec;
-    const { topology, model } = context.machine(machine, document.machineParameters);
+    const { topology, model } = context.machine(machine, document.machineParameters, document.machineOverrides);
     const placement = file.placement ?? 'compact';
     try {
       placeThreads(topology, file.threads, placement);
