@@ -10,6 +10,7 @@
  * of one sweep on two machines) hashes alike, and an edited model does not.
  */
 import { createHash } from 'node:crypto';
+import { isAbsolute, relative, sep } from 'node:path';
 import { canonicalJson } from '../input/json-codec.js';
 import type { LaunchModels } from '../models/types.js';
 import type { MachineModel } from '../topology/index.js';
@@ -31,6 +32,30 @@ function withoutFiles(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+function relativeFiles(value: unknown, base: string): unknown {
+  if (Array.isArray(value)) return value.map((inner) => relativeFiles(inner, base));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'file' && typeof inner === 'string' && isAbsolute(inner)) {
+        const rel = relative(base, inner);
+        out[key] = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? inner : rel.split(sep).join('/');
+      } else out[key] = relativeFiles(inner, base);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The models with every `file` under `base` written relative to it, so a
+ * stored document names `models/machines/r5.metal.yaml`, not the folder of the
+ * checkout it ran in. Hashes are unchanged: they leave `file` out.
+ */
+export function withRelativeFiles(models: ResolvedModels, base: string): ResolvedModels {
+  return relativeFiles(models, base) as ResolvedModels;
 }
 
 /** sha256 (hex, 16 characters) of a model's content, paths left out. */

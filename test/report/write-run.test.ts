@@ -8,6 +8,7 @@ import { loadScenario } from '../../src/pipeline.js';
 import { rerenderReport, writeRunReport } from '../../src/report/write-run.js';
 import { launchResult } from '../../src/workloads/launch/index.js';
 import { reportCharts, reportData, resolvedDocument, resultsDocument, scenarioFromDocument, summaryCsv, type ResolvedDocument, type ResultsDocument } from '../../src/report/run-report.js';
+import { withRelativeFiles } from '../../src/scenario/models.js';
 
 const TINY = 'test/cli/fixtures/tiny-launch.yaml';
 const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -62,10 +63,15 @@ describe('writeRunReport', () => {
 });
 
 describe('report documents', () => {
-  it('resolved.json restores the scenario that ran', () => {
+  it('resolved.json restores the scenario that ran, naming model files relative to the working directory', () => {
     const doc = roundTrip(resolvedDocument(run.scenario, { command: 'c', version: 'v' }));
     expect(doc.locksim).toEqual({ version: 'v', command: 'c' });
-    expect(scenarioFromDocument(doc)).toEqual(roundTrip(run.scenario));
+    expect(scenarioFromDocument(doc)).toEqual(roundTrip({ ...run.scenario, models: withRelativeFiles(run.scenario.models, process.cwd()) }));
+    const machine = Object.values(doc.models.machines)[0];
+    expect(machine.file).toBe(`models/machines/${machine.name}.yaml`);
+    expect(JSON.stringify(doc.models)).not.toContain(process.cwd());
+    // Elsewhere than the checkout, the paths stay absolute.
+    expect(Object.values(resolvedDocument(run.scenario, { command: 'c', version: 'v', base: '/nonexistent' }).models.machines)[0].file).toBe(Object.values(run.scenario.models.machines)[0].file);
   });
 
   it('results.json recomputes the same summary', () => {
