@@ -24,29 +24,27 @@ export interface ResolvedModels {
 
 export const NO_MODELS: ResolvedModels = { machines: {}, launch: {} };
 
-function withoutFiles(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutFiles);
+/** A copy of `value` with every value under a key named `file` mapped by `map` (undefined leaves the key out). */
+function mapFiles(value: unknown, map: (file: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((inner) => mapFiles(inner, map));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) if (key !== 'file') out[key] = withoutFiles(inner);
+    for (const [key, inner] of Object.entries(value)) {
+      const mapped = key === 'file' ? map(inner) : mapFiles(inner, map);
+      if (mapped !== undefined) out[key] = mapped;
+    }
     return out;
   }
   return value;
 }
 
-function relativeFiles(value: unknown, base: string): unknown {
-  if (Array.isArray(value)) return value.map((inner) => relativeFiles(inner, base));
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      if (key === 'file' && typeof inner === 'string' && isAbsolute(inner)) {
-        const rel = relative(base, inner);
-        out[key] = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? inner : rel.split(sep).join('/');
-      } else out[key] = relativeFiles(inner, base);
-    }
-    return out;
-  }
-  return value;
+const withoutFiles = (value: unknown): unknown => mapFiles(value, () => undefined);
+
+/** A path relative to `base` when it lies under it, with / separators; otherwise as it was. */
+function relativeTo(base: string, file: unknown): unknown {
+  if (typeof file !== 'string' || !isAbsolute(file)) return file;
+  const rel = relative(base, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }
 
 /**
@@ -55,7 +53,7 @@ function relativeFiles(value: unknown, base: string): unknown {
  * checkout it ran in. Hashes are unchanged: they leave `file` out.
  */
 export function withRelativeFiles(models: ResolvedModels, base: string): ResolvedModels {
-  return relativeFiles(models, base) as ResolvedModels;
+  return mapFiles(models, (file) => relativeTo(base, file)) as ResolvedModels;
 }
 
 /** sha256 (hex, 16 characters) of a model's content, paths left out. */
