@@ -108,7 +108,7 @@ export function recommendation(points: readonly SeriesPoint[], onsets: readonly 
   if (next !== undefined) {
     const margin = best.passes - next.passes;
     const nextText = `${next.series} (${reach(next)}, $${next.model.priceUsdPerHour.toFixed(3)}/hour)`;
-    if (margin === 0 && best.atLeast === next.atLeast && !best.atLeast) {
+    if (margin === 0 && !best.atLeast && !next.atLeast) {
       // Same reach: the ranking fell to the price, and the report says so rather than print a margin of +0.
       const why = next.model.priceUsdPerHour > best.model.priceUsdPerHour ? 'chosen as the cheaper' : 'the same price: either will do';
       lines.push(`No margin: ${nextText} reaches as far; ${best.series} is ${why}.`);

@@ -114,9 +114,12 @@ async function readJson(file: string, required: readonly string[]): Promise<Reco
   return value as Record<string, unknown>;
 }
 
-/** Stages summary, charts, folded stacks and the page; returns the paths they will have. */
-/** A pair study kept beside the report (`locksim pairs` writes ../hardware-pairs/), as a section of the page, when one compares this report's machines. */
+/**
+ * A pair study kept beside the report (`locksim pairs` writes ../hardware-pairs/), as a section of the page, when one compares this
+ * report's machines. The study compares launch storms, so only a launch report shows it: a lock benchmark on the same machines asks another question.
+ */
 function pairsSectionBeside(dir: string, data: ReportData): ReportSection[] {
+  if (data.resolved.kind !== 'launch') return [];
   const file = join(dir, '..', PAIRS_FOLDER, 'pairs.json');
   if (!existsSync(file)) return [];
   let study: PairStudyDocument;
@@ -159,6 +162,7 @@ function uncertaintySectionBeside(dir: string, data: ReportData): ReportSection[
 /** Where `locksim pairs` writes its study by default, beside the run reports. */
 const PAIRS_FOLDER = 'hardware-pairs';
 
+/** Stages summary, charts, folded stacks and the page; returns the paths they will have. */
 async function renderReport(stage: StageFile, resolved: ResolvedDocument, results: ResultsDocument, options: { version: string; dir?: string }): Promise<string[]> {
   const data = reportData(resolved, results);
   const written: string[] = [];

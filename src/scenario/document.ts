@@ -13,14 +13,15 @@ import { Type } from '@sinclair/typebox';
 import { InputError } from '../input/errors.js';
 import { decodeJson, encodeJson } from '../input/json-codec.js';
 import { validate } from '../input/schema.js';
-import { modelHash, type ResolvedModels } from './models.js';
+import { modelHash, withRelativeFiles, type ResolvedModels } from './models.js';
 import type { ResolvedScenario } from './types.js';
 
 export interface ResolvedDocument extends ResolvedScenario {
   readonly locksim: { readonly version: string; readonly command: string };
 }
 
-export function resolvedDocument(scenario: ResolvedScenario, options: { command: string; version: string }): ResolvedDocument {
+/** The document of a resolved scenario; model files under `base` (default: the working directory) are named relative to it. */
+export function resolvedDocument(scenario: ResolvedScenario, options: { command: string; version: string; base?: string }): ResolvedDocument {
   return {
     locksim: { version: options.version, command: options.command },
     name: scenario.name,
@@ -31,7 +32,7 @@ export function resolvedDocument(scenario: ResolvedScenario, options: { command:
     points: scenario.points,
     expectations: scenario.expectations,
     source: scenario.source,
-    models: scenario.models,
+    models: withRelativeFiles(scenario.models, options.base ?? process.cwd()),
   };
 }
 

@@ -10,6 +10,7 @@
  * of one sweep on two machines) hashes alike, and an edited model does not.
  */
 import { createHash } from 'node:crypto';
+import { isAbsolute, relative, sep } from 'node:path';
 import { canonicalJson } from '../input/json-codec.js';
 import type { LaunchModels } from '../models/types.js';
 import type { MachineModel } from '../topology/index.js';
@@ -23,14 +24,36 @@ export interface ResolvedModels {
 
 export const NO_MODELS: ResolvedModels = { machines: {}, launch: {} };
 
-function withoutFiles(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutFiles);
+/** A copy of `value` with every value under a key named `file` mapped by `map` (undefined leaves the key out). */
+function mapFiles(value: unknown, map: (file: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((inner) => mapFiles(inner, map));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) if (key !== 'file') out[key] = withoutFiles(inner);
+    for (const [key, inner] of Object.entries(value)) {
+      const mapped = key === 'file' ? map(inner) : mapFiles(inner, map);
+      if (mapped !== undefined) out[key] = mapped;
+    }
     return out;
   }
   return value;
+}
+
+const withoutFiles = (value: unknown): unknown => mapFiles(value, () => undefined);
+
+/** A path relative to `base` when it lies under it, with / separators; otherwise as it was. */
+function relativeTo(base: string, file: unknown): unknown {
+  if (typeof file !== 'string' || !isAbsolute(file)) return file;
+  const rel = relative(base, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
+}
+
+/**
+ * The models with every `file` under `base` written relative to it, so a
+ * stored document names `models/machines/r5.metal.yaml`, not the folder of the
+ * checkout it ran in. Hashes are unchanged: they leave `file` out.
+ */
+export function withRelativeFiles(models: ResolvedModels, base: string): ResolvedModels {
+  return mapFiles(models, (file) => relativeTo(base, file)) as ResolvedModels;
 }
 
 /** sha256 (hex, 16 characters) of a model's content, paths left out. */

@@ -185,10 +185,9 @@ export function parseMechanismList(entries: readonly string[] | undefined): Mech
   return [...new Set(names)] as MechanismName[];
 }
 
-export interface AblationRunOptions {
-  /** Mechanisms to switch off in turn (default all, in MECHANISM_NAMES order). */
-  readonly mechanisms?: readonly MechanismName[];
-  /** The user's `--set` overrides, applied to every run after the mechanisms are switched on. */
+/** What every study of switched variants (ablation, family pairs) takes: overrides, seeds, where models are found and runs execute. */
+export interface StudyRunOptions {
+  /** The user's `--set` overrides, applied to every run after the study's own switches. */
   readonly set?: readonly string[];
   /** Replications per point (default: the file's). */
   readonly seeds?: number;
@@ -202,6 +201,11 @@ export interface AblationRunOptions {
   readonly run?: (scenario: ResolvedScenario) => Promise<{ readonly summary: ScenarioSummary }>;
   /** Called once everything is loaded and checked, before the first run (e.g. to check the output folder). */
   readonly onLoaded?: (scenario: ResolvedScenario) => void | Promise<void>;
+}
+
+export interface AblationRunOptions extends StudyRunOptions {
+  /** Mechanisms to switch off in turn (default all, in MECHANISM_NAMES order). */
+  readonly mechanisms?: readonly MechanismName[];
   /** Called before each variant runs: "baseline" or the mechanism switched off. */
   readonly onVariant?: (label: string, index: number, total: number) => void;
 }

@@ -27,9 +27,8 @@
 import { InputError } from '../input/errors.js';
 import type { PointSummary, ScenarioSummary } from '../analysis/summary.js';
 import { loadScenario, newCatalog, startScenarios } from '../pipeline.js';
-import type { ModelCatalog } from '../input/catalog.js';
-import type { Executor } from '../sweep/executor.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import type { StudyRunOptions } from './ablation.js';
 import { HARDWARE_MECHANISMS, type MechanismName } from '../launch/index.js';
 import { MACHINE_PARAMETER_NAMES, type Basis, type MachineModel, type MachineParameterName } from '../topology/index.js';
 
@@ -163,21 +162,12 @@ export function parsePairs(entries: readonly string[] | undefined): MachinePair[
   });
 }
 
-export interface PairRunOptions {
+export interface PairRunOptions extends StudyRunOptions {
   readonly pairs?: readonly MachinePair[];
   /** Mechanisms to switch off in turn (default the hardware ones). */
   readonly mechanisms?: readonly MechanismName[];
   /** Move each uncertain machine value to its range ends (default true). */
   readonly flags?: boolean;
-  /** The user's `--set` overrides of every run. */
-  readonly set?: readonly string[];
-  readonly seeds?: number;
-  readonly catalog?: ModelCatalog;
-  readonly executor?: Executor;
-  readonly onProgress?: (done: number, total: number) => void;
-  /** Runs one resolved scenario instead of the executor (tests). */
-  readonly run?: (scenario: ResolvedScenario) => Promise<{ readonly summary: ScenarioSummary }>;
-  readonly onLoaded?: (scenario: ResolvedScenario) => void | Promise<void>;
 }
 
 export interface PairStudy {

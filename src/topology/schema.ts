@@ -91,45 +91,18 @@ function rangeOf(item: TSchema, description: string): TSchema {
 
 const UNCERTAIN_DESCRIPTION = 'The plausible range [low, high] (the sources\' spread, or the estimate\'s bounds): `machineParameters` overrides and `locksim sensitivity` use it.';
 
-export const UncertainDurationSchema = Type.Object(
-  {
-    value: Duration({ description: 'The time, with a unit (e.g. "15 ns").' }),
-    range: rangeOf(Duration({ description: 'A bound, with a unit.' }), UNCERTAIN_DESCRIPTION),
-    basis: BasisSchema,
-    source: SourceText,
-  },
-  { ...closed, description: 'A time with its range and provenance.' },
-);
+/** An uncertain machine value: the value, its range (each bound of `bound`'s type), its basis and source. */
+function uncertain<V extends TSchema>(value: V, bound: TSchema, description: string) {
+  return Type.Object({ value, range: rangeOf(bound, UNCERTAIN_DESCRIPTION), basis: BasisSchema, source: SourceText }, { ...closed, description });
+}
 
-export const UncertainFactorSchema = Type.Object(
-  {
-    value: Type.Number({ minimum: 1, description: 'Dimensionless factor, >= 1.' }),
-    range: rangeOf(Type.Number({ minimum: 1 }), UNCERTAIN_DESCRIPTION),
-    basis: BasisSchema,
-    source: SourceText,
-  },
-  { ...closed, description: 'A dimensionless factor with its range and provenance.' },
-);
+export const UncertainDurationSchema = uncertain(Duration({ description: 'The time, with a unit (e.g. "15 ns").' }), Duration({ description: 'A bound, with a unit.' }), 'A time with its range and provenance.');
 
-export const UncertainShareSchema = Type.Object(
-  {
-    value: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'A share in (0, 1].' }),
-    range: rangeOf(Type.Number({ exclusiveMinimum: 0, maximum: 1 }), UNCERTAIN_DESCRIPTION),
-    basis: BasisSchema,
-    source: SourceText,
-  },
-  { ...closed, description: 'A share in (0, 1] with its range and provenance.' },
-);
+export const UncertainFactorSchema = uncertain(Type.Number({ minimum: 1, description: 'Dimensionless factor, >= 1.' }), Type.Number({ minimum: 1 }), 'A dimensionless factor with its range and provenance.');
 
-export const UncertainCountSchema = Type.Object(
-  {
-    value: Type.Integer({ minimum: 1, maximum: 1024, description: 'A count, >= 1.' }),
-    range: rangeOf(Type.Integer({ minimum: 1, maximum: 1024 }), UNCERTAIN_DESCRIPTION),
-    basis: BasisSchema,
-    source: SourceText,
-  },
-  { ...closed, description: 'A count with its range and provenance.' },
-);
+export const UncertainShareSchema = uncertain(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'A share in (0, 1].' }), Type.Number({ exclusiveMinimum: 0, maximum: 1 }), 'A share in (0, 1] with its range and provenance.');
+
+export const UncertainCountSchema = uncertain(Type.Integer({ minimum: 1, maximum: 1024, description: 'A count, >= 1.' }), Type.Integer({ minimum: 1, maximum: 1024 }), 'A count with its range and provenance.');
 
 export const ProxyLayoutSchema = Type.Object(
   {

@@ -1,5 +1,5 @@
 // writeRunReport / rerenderReport and the documents behind them, on a one-machine launch run.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { loadScenario } from '../../src/pipeline.js';
 import { rerenderReport, writeRunReport } from '../../src/report/write-run.js';
 import { launchResult } from '../../src/workloads/launch/index.js';
 import { reportCharts, reportData, resolvedDocument, resultsDocument, scenarioFromDocument, summaryCsv, type ResolvedDocument, type ResultsDocument } from '../../src/report/run-report.js';
+import { withRelativeFiles } from '../../src/scenario/models.js';
 
 const TINY = 'test/cli/fixtures/tiny-launch.yaml';
 const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -62,10 +63,15 @@ describe('writeRunReport', () => {
 });
 
 describe('report documents', () => {
-  it('resolved.json restores the scenario that ran', () => {
+  it('resolved.json restores the scenario that ran, naming model files relative to the working directory', () => {
     const doc = roundTrip(resolvedDocument(run.scenario, { command: 'c', version: 'v' }));
     expect(doc.locksim).toEqual({ version: 'v', command: 'c' });
-    expect(scenarioFromDocument(doc)).toEqual(roundTrip(run.scenario));
+    expect(scenarioFromDocument(doc)).toEqual(roundTrip({ ...run.scenario, models: withRelativeFiles(run.scenario.models, process.cwd()) }));
+    const machine = Object.values(doc.models.machines)[0];
+    expect(machine.file).toBe(`models/machines/${machine.name}.yaml`);
+    expect(JSON.stringify(doc.models)).not.toContain(process.cwd());
+    // Elsewhere than the checkout, the paths stay absolute.
+    expect(Object.values(resolvedDocument(run.scenario, { command: 'c', version: 'v', base: '/nonexistent' }).models.machines)[0].file).toBe(Object.values(run.scenario.models.machines)[0].file);
   });
 
   it('results.json recomputes the same summary', () => {
@@ -90,5 +96,20 @@ describe('report documents', () => {
     const csv = summaryCsv(run.summary, 'launch').trimEnd().split('\r\n');
     expect(csv).toHaveLength(3);
     expect(csv[1].startsWith('0,r5.metal,2,r5.metal,')).toBe(true);
+  });
+});
+
+describe('the family-pair study beside a report', () => {
+  it('shows on a launch report that compares its machines, and not on another kind\'s', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'locksim-pairs-beside-'));
+    await mkdir(join(root, 'hardware-pairs'));
+    const study = { scenario: 'hardware-pairs', seeds: 2, rows: [{ pair: { label: 'r5 vs m7i', a: 'r5.metal', b: 'm7i.metal-24xl' }, full: { a: 8.86, b: 8.15, diff: 0.71 }, mechanisms: [{ mechanism: 'numaHandoffs', share: 0.86 }], restsOn: [] }] };
+    await writeFile(join(root, 'hardware-pairs', 'pairs.json'), JSON.stringify(study));
+    await writeRunReport(run, join(root, 'launch'), { command: 'c', version: 'v' });
+    const pause = await runScenario(loadScenario('test/cli/fixtures/tiny-pause.yaml', { set: ['sweep.machine=[r5.metal]'] }));
+    await writeRunReport(pause, join(root, 'pause'), { command: 'c', version: 'v' });
+    expect(await readFile(join(root, 'launch', 'index.html'), 'utf8')).toContain('<section id="hardware-pairs">');
+    expect(await readFile(join(root, 'pause', 'index.html'), 'utf8')).not.toContain('hardware-pairs');
+    await rm(root, { recursive: true, force: true });
   });
 });
