@@ -40,11 +40,11 @@ export function calibrationMarkdown(result: CalibrationResult, command: string):
   return [
     `## Calibration: ${result.name}`,
     '',
-    `Fitted to ${result.file} (${result.measuredValues} measured values, ${result.seeds} seeds per point, the same every evaluation), ${result.evaluations.length} evaluations. Chi-square (with the prior) ${result.chiSquare.toFixed(2)}, from ${result.initialChiSquare.toFixed(2)} at the values before.`,
+    `Fitted to ${result.file} (${result.measuredValues} measured values, ${result.seeds} seeds per point, the same every evaluation), ${result.evaluations.length} evaluations. Chi-square ${result.chiSquare.toFixed(2)}, from ${result.initialChiSquare.toFixed(2)} at the values before.`,
     '',
     ...markdownTable(fittedTable(result)),
     '',
-    unidentified.length === 0 ? 'The data identify every parameter fitted.' : `The data cannot identify ${unidentified.join(', ')}: those stay near the middle of their ranges (the prior), and any value across the one-sigma range fits about as well.`,
+    unidentified.length === 0 ? 'The data identify every parameter fitted.' : `The data cannot identify ${unidentified.join(', ')}: those stay where the model files put them unless a move improves the fit, and any value across the one-sigma range fits about as well.`,
     '',
     ...markdownTable(residualTable(result)),
     '',

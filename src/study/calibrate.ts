@@ -7,11 +7,15 @@
  *
  *   ((model mean - measured) / sigma)^2,   sigma^2 = measured sd^2 + the model's own standard error^2
  *
- * summed over points and metrics, plus a weak prior that reads each
- * parameter's stated range as a one-sigma band around its middle (on the
- * [0, 1] scale, ((u - 0.5) / 0.5)^2): it costs at most 1 at a range end, and
- * keeps a parameter the data cannot see near the middle of its range rather
- * than wherever the search left it. Every evaluation runs every point with
+ summed over points and metrics, within the stated ranges and with no
+ * other prior: a range says what is plausible and weighs every part of it
+ * alike, as the uncertainty study reads it. (A prior centred on each
+ * range's middle, costing 1 at a range end, was tried on R3's ramp: the
+ * five section lengths at the top of their ranges cost 5 there against the
+ * data's 3, and it "fitted" R3 by moving every value to mid-range, where no
+ * storm fails at all: a prior outweighing the only data.) A parameter the
+ * data cannot see stays where its model file puts it, since the search
+ * moves only on a strict improvement. Every evaluation runs every point with
  * the same seeds (common random numbers), so the objective is a
  * deterministic function of the parameters and the fit is reproducible.
  *
@@ -26,10 +30,10 @@
  *     spent. Each poll is one batch (the runs share the executor's threads).
  *
  * Identifiability, at the optimum: central differences (h = 0.1, one-sided
- * at a bound) give the Jacobian J of the normalised residuals; with the
- * prior's information (4 per parameter) added, C = (J'J + 4I)^-1 is the
- * covariance on the [0, 1] scale. A parameter the data identify has a
- * posterior sd under 0.25 (the data at least halve the prior's 0.5); one
+ * at a bound) give the Jacobian J of the normalised residuals; against a
+ * reference spread of half the range (information 4 per parameter),
+ * C = (J'J + 4I)^-1 is the covariance on the [0, 1] scale. A parameter the
+ * data identify has an sd under 0.25 (the data at least halve that 0.5); one
  * with more is reported as not identifiable, and a correlation beyond 0.9
  * names the parameter it trades off with.
  */
@@ -127,7 +131,7 @@ export interface CalibrationResult {
 }
 
 export const OPTIMISER_TEXT =
-  'objective: sum of ((model - measured) / sigma)^2, sigma^2 = measured sd^2 + model standard error^2, plus a weak prior ((u - 0.5) / 0.5)^2 per parameter on its range scaled to [0, 1]; common random numbers (the same seeds every evaluation); screening (the current values and a Latin hypercube of max(2d, 4) points), then compass search from 0.25 to 1/32 of each range; identifiability from the Jacobian of the residuals (central differences, h = 0.1): posterior sd under 0.25 of the range = identified';
+  'objective: sum of ((model - measured) / sigma)^2, sigma^2 = measured sd^2 + model standard error^2, within each parameter\'s stated range (no other prior); common random numbers (the same seeds every evaluation); screening (the current values and a Latin hypercube of max(2d, 4) points), then compass search from 0.25 to 1/32 of each range; identifiability from the Jacobian of the residuals (central differences, h = 0.1) against a reference spread of half the range: an sd under 0.25 of the range = identified';
 
 /** The parameters to fit, checked against the models: named ones, else every calibrated one. */
 export function calibrationParameters(catalog: ModelCatalog, names: { kernel: string; node: string }, only?: readonly string[]): ModelParameter[] {
@@ -158,7 +162,7 @@ function sigma(sd: number, se: number): number {
   return Math.sqrt(sd * sd + se * se);
 }
 
-function chiSquareOf(measurements: Measurements, model: Evaluation['model'], unit: readonly number[]): number {
+function chiSquareOf(measurements: Measurements, model: Evaluation['model']): number {
   let total = 0;
   measurements.points.forEach((point, p) => {
     point.measured.forEach((measured, m) => {
@@ -167,7 +171,6 @@ function chiSquareOf(measurements: Measurements, model: Evaluation['model'], uni
       total += Number.isFinite(r) ? r * r : 1e12;
     });
   });
-  for (const u of unit) total += ((u - 0.5) / 0.5) ** 2;
   return total;
 }
 
@@ -242,7 +245,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
         const metrics = summary.points[0].metrics;
         model.push(measurements.points[p].measured.map((m) => ({ mean: metrics[m.metric]?.mean ?? Number.NaN, se: se(metrics[m.metric]?.perSeed ?? []) })));
       }
-      const evaluation: Evaluation = { index: evaluations.length, phase, values: entry.values, unit: entry.unit, chiSquare: chiSquareOf(measurements, model, entry.unit), model };
+      const evaluation: Evaluation = { index: evaluations.length, phase, values: entry.values, unit: entry.unit, chiSquare: chiSquareOf(measurements, model), model };
       evaluations.push(evaluation);
       cache.set(entry.key, evaluation);
       options.onEvaluation?.(evaluation, evaluations.length, budget);
@@ -312,7 +315,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
       .map((q, j) => ({ name: q.name, rho: j === i ? 0 : covariance[i][j] / Math.sqrt(covariance[i][i] * covariance[j][j]) }))
       .filter((x) => Math.abs(x.rho) > TRADE_OFF_CORRELATION);
     const sensitivity = Math.sqrt(jacobian.reduce((sum, row) => sum + row[i] * row[i], 0));
-    let note = identified ? 'identified' : sensitivity < 1 ? 'not identifiable: moving it across its whole range changes the fit by less than one sigma' : 'not identifiable on its own';
+    let note = identified ? 'identified' : sensitivity < 1 ? 'not identifiable: moving it across its whole range changes the fit by less than one sigma' : 'not identifiable: its one-sigma range spans over a quarter of its range (the data bound it on one side only, or only together with others)';
     if (partners.length > 0) note += `; trades off with ${partners.map((x) => `${x.name} (correlation ${x.rho.toFixed(2)})`).join(', ')}`;
     const value = best.values[p.name];
     return {
@@ -363,7 +366,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   };
 }
 
-/** (J'J + 4I)^-1: the covariance on the [0, 1] scale with the prior's information. mathjs only here, imported on first use. */
+/** (J'J + 4I)^-1: the covariance on the [0, 1] scale against a reference spread of half the range. mathjs only here, imported on first use. */
 async function posteriorCovariance(jacobian: readonly (readonly number[])[], d: number): Promise<number[][]> {
   const math = await import('mathjs');
   const information = Array.from({ length: d }, (_, i) =>

@@ -39,10 +39,11 @@ export function writeFittedValues(parameters: readonly FittedParameter[], target
         throw new InputError(`\`${parameter.name}\` is not a calibrated parameter of ${file}`, { file, path: path.join('.'), expected: 'a parameter written with `calibrated:`', found: 'a sourced value' });
       }
       const reason = String(node.get('calibrated')).replace(FITTED_PREFIX, '');
-      document.setIn([...path, 'value'], parameter.isDuration ? parameter.fittedText : parameter.fitted);
+      // A value the fit left where it was keeps the file's own text ("0.5 us" stays, not "500 ns").
+      if (parameter.fitted !== parameter.initial) document.setIn([...path, 'value'], parameter.isDuration ? parameter.fittedText : parameter.fitted);
       document.setIn([...path, 'calibrated'], `${fittedProvenance(target)}; ${reason}`);
     }
-    writeFileSync(file, document.toString({ lineWidth: 0 }));
+    writeFileSync(file, document.toString({ lineWidth: 0, flowCollectionPadding: false }));
     changed.push(file);
   }
   return changed;

@@ -107,7 +107,7 @@ export function registerCalibrate(cli: Argv, context: CommandContext): Argv {
       context.out(formatTable(residuals.header, residuals.rows));
       context.out(
         `\nchi-square ${result.chiSquare.toFixed(2)} (was ${result.initialChiSquare.toFixed(2)}) over ${result.measuredValues} measured values, ${result.evaluations.length} evaluations, ${seconds.toFixed(0)} s.` +
-          (unidentified.length > 0 ? `\nThe data cannot identify: ${unidentified.join(', ')} (kept near the middle of their ranges).` : '\nThe data identify every parameter fitted.'),
+          (unidentified.length > 0 ? `\nThe data cannot identify: ${unidentified.join(', ')} (left where the model files put them unless a move improved the fit).` : '\nThe data identify every parameter fitted.'),
       );
       if (written.length > 0) context.out(`wrote the fitted values into ${written.join(', ')}`);
       context.out(`wrote ${parameterFile} (use it with \`locksim run SCENARIO --params ${parameterFile}\`), calibration.json, calibration.md, residuals.csv, evaluations.csv`);
