@@ -236,7 +236,14 @@ describe('the project defaults', () => {
     expect(kernelText).toMatch(/calibrated: "?fitted by `npm run calibrate` to data\/calibration\/netflix-r3\.yaml; mount_lock write section/);
     // Written twice, the provenance is replaced, not repeated.
     writeFittedValues([fitted(ml, 1300, '1.3 us')], 'data/calibration/netflix-r3.yaml');
-    expect(readFileSync(ml.file, 'utf8').match(/fitted by `npm run calibrate`/g)).toHaveLength(1);
+    const rewritten = readFileSync(ml.file, 'utf8');
+    expect(rewritten).toMatch(/value: 1\.3 us\n/);
+    expect(rewritten.split('\n').filter((line) => (line.match(/fitted by `npm run calibrate`/g) ?? []).length > 1)).toEqual([]);
+    // A value the fit left where it was keeps the file's text, and flow lists keep the file's style.
+    writeFittedValues([{ ...fitted(ml, 1300, '1300 ns'), initial: 1300 }], 'data/calibration/netflix-r3.yaml');
+    const untouched = readFileSync(ml.file, 'utf8');
+    expect(untouched).toMatch(/value: 1\.3 us\n/);
+    expect(untouched).toContain('range: [0.5 us, 5 us]');
     // A sourced value is a fact, not a fit: refused.
     const sourced = [...after.values()].find((p) => !p.calibrated)!;
     expect(() => writeFittedValues([fitted(sourced, 1, '1')], 'x')).toThrow(/is not a calibrated parameter/);
