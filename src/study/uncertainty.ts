@@ -30,13 +30,15 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import type { Executor } from '../sweep/executor.js';
 import { workloadKind } from '../workloads/registry.js';
 import { LAUNCH_DEFAULTS } from '../workloads/launch/index.js';
+import { modelParameters } from '../models/load.js';
+import type { ModelParameter } from '../models/types.js';
 import { latinHypercube, machineSpaceParameter, modelSpaceParameter, uncertainModelParameters, type SpaceParameter } from './parameter-space.js';
 import { sweptMachineParameters, sweptParameters } from './sensitivity.js';
 
 export const UNCERTAINTY_DEFAULTS = { samples: 16, lhsSeed: 'uncertainty', lower: 0.05, upper: 0.95 } as const;
 
 export const UNCERTAINTY_METHOD =
-  'Latin hypercube over every uncertain kernel and node parameter (its stated range; geometric over a decade or more) and every machine file\'s uncertain value (a fraction of each family\'s own range), the same seeds in every sample (common random numbers); per conclusion: the share of samples it holds in, and the 5th-95th percentile of its figure and margin over the samples';
+  'Latin hypercube over every uncertain kernel and node parameter, calibrated or estimated (its stated range; geometric over a decade or more) and every machine file\'s uncertain value (a fraction of each family\'s own range), the same seeds in every sample (common random numbers); per conclusion: the share of samples it holds in, and the 5th-95th percentile of its figure and margin over the samples';
 
 /** A scenario's expectation, the same one in every sample. */
 export interface ConclusionKey {
@@ -161,7 +163,7 @@ export interface UncertaintyOptions {
   readonly samples?: number;
   /** Replications per point (default: each file's seeds). */
   readonly seeds?: number;
-  /** Parameters to vary (names, or machine.NAME; default: every uncertain calibrated kernel and node parameter and every machine value). */
+  /** Parameters to vary (names, or machine.NAME; default: every uncertain kernel and node parameter, calibrated or an estimate, and every machine value). */
   readonly parameters?: readonly string[];
   /** Overrides applied to every run, before the sample's. */
   readonly set?: readonly string[];
@@ -204,8 +206,22 @@ function studySpace(catalog: ModelCatalog, scenarios: readonly ResolvedScenario[
   const launch = scenarios.find(hasModelParameters);
   const spec = launch?.points[0]?.spec as { kernel?: string; node?: string } | undefined;
   const names = { kernel: spec?.kernel ?? LAUNCH_DEFAULTS.kernel, node: spec?.node ?? LAUNCH_DEFAULTS.node };
-  const model = launch === undefined ? [] : uncertainModelParameters(sweptParameters(catalog, names, only)).map(modelSpaceParameter);
+  const model = launch === undefined ? [] : studiedModelParameters(catalog, names, only).map(modelSpaceParameter);
   return [...model, ...sweptMachineParameters(only).map(machineSpaceParameter)];
+}
+
+/** A sourced value that its source calls an estimate: uncertain like a calibrated one, though no target set it. */
+export function isEstimate(parameter: ModelParameter): boolean {
+  return !parameter.calibrated && /^source: estimate\b/i.test(parameter.provenance);
+}
+
+/**
+ * The kernel and node parameters a study varies: the named ones, else every
+ * calibrated parameter and every estimate, each with a range wider than a point.
+ */
+export function studiedModelParameters(catalog: ModelCatalog, names: { kernel: string; node: string }, only?: readonly string[]): ModelParameter[] {
+  const chosen = (only ?? []).length > 0 ? sweptParameters(catalog, names, only) : [...modelParameters(catalog, names).values()].filter((p) => p.calibrated || isEstimate(p));
+  return uncertainModelParameters(chosen);
 }
 
 /**
@@ -214,7 +230,7 @@ function studySpace(catalog: ModelCatalog, scenarios: readonly ResolvedScenario[
  * it to a launch scenario: what `plan --uncertainty N` runs its search in.
  */
 export function latinSampleSets(catalog: ModelCatalog, names: { kernel: string; node: string }, samples: number, seed: string = UNCERTAINTY_DEFAULTS.lhsSeed): { parameters: string[]; sets: string[][] } {
-  const space = [...uncertainModelParameters(sweptParameters(catalog, names)).map(modelSpaceParameter), ...sweptMachineParameters().map(machineSpaceParameter)];
+  const space = [...studiedModelParameters(catalog, names).map(modelSpaceParameter), ...sweptMachineParameters().map(machineSpaceParameter)];
   const sets = latinHypercube(samples, space.length, seed).map((unit) => space.map((p, i) => p.set(p.fromUnit(unit[i]))));
   return { parameters: space.map((p) => p.name), sets };
 }
