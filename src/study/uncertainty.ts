@@ -22,18 +22,17 @@
  */
 import { InputError } from '../input/errors.js';
 import type { ModelCatalog } from '../input/catalog.js';
-import type { ScenarioSummary } from '../analysis/summary.js';
 import { evaluateExpectations, type CheckRow } from '../check/expect.js';
 import { findScenarioFiles } from '../check/run.js';
 import { loadScenario, newCatalog, startScenarios } from '../pipeline.js';
 import type { ResolvedScenario } from '../scenario/types.js';
-import type { Executor } from '../sweep/executor.js';
 import { workloadKind } from '../workloads/registry.js';
 import { LAUNCH_DEFAULTS } from '../workloads/launch/index.js';
 import { modelParameters } from '../models/load.js';
 import type { ModelParameter } from '../models/types.js';
 import { latinHypercube, machineSpaceParameter, modelSpaceParameter, uncertainModelParameters, type SpaceParameter } from './parameter-space.js';
 import { sweptMachineParameters, sweptParameters } from './sensitivity.js';
+import type { StudyRunOptions } from './ablation.js';
 
 export const UNCERTAINTY_DEFAULTS = { samples: 16, lhsSeed: 'uncertainty', lower: 0.05, upper: 0.95 } as const;
 
@@ -157,22 +156,15 @@ export function summarizeUncertainty(input: UncertaintyInput): ConclusionSummary
   });
 }
 
-export interface UncertaintyOptions {
+export interface UncertaintyOptions extends Omit<StudyRunOptions, 'set' | 'onLoaded'> {
   /** Scenario files or folders (their .yaml files); each needs `expect:` entries. */
   readonly paths: readonly string[];
   readonly samples?: number;
-  /** Replications per point (default: each file's seeds). */
-  readonly seeds?: number;
   /** Parameters to vary (names, or machine.NAME; default: every uncertain kernel and node parameter, calibrated or an estimate, and every machine value). */
   readonly parameters?: readonly string[];
   /** Overrides applied to every run, before the sample's. */
   readonly set?: readonly string[];
   readonly lhsSeed?: string;
-  readonly catalog?: ModelCatalog;
-  readonly executor?: Executor;
-  readonly onProgress?: (done: number, total: number) => void;
-  /** Runs one resolved scenario instead of the executor (tests). */
-  readonly run?: (scenario: ResolvedScenario) => Promise<{ readonly summary: ScenarioSummary }>;
 }
 
 /** One sample: where it sits, the values it set, and its rows. */

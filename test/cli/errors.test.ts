@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isInputError } from '../../src/input/errors.js';
+import { expectInputError } from '../support/input-error.js';
 import { EXIT_CODES_EPILOGUE, executeRun } from '../../src/cli/commands/run.js';
 import { executeReport } from '../../src/cli/commands/report.js';
 import { executePlan, type PlanCommandArgs } from '../../src/cli/commands/plan.js';
@@ -42,19 +42,6 @@ describe('the CLI process', () => {
   });
 });
 
-/** The handler must throw an InputError; its one-line form must match. */
-async function expectInputError(action: () => Promise<unknown> | unknown, message: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await action();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isInputError(caught), String(caught)).toBe(true);
-  const line = (caught as { format(): string }).format();
-  expect(line).not.toContain('\n');
-  expect(line).toMatch(message);
-}
 
 const plan = (overrides: Partial<PlanCommandArgs>): PlanCommandArgs => ({
   containers: 100,

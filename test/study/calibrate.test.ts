@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isInputError } from '../../src/input/errors.js';
+import { expectInputError } from '../support/input-error.js';
 import { loadScenarioText, runScenario } from '../../src/pipeline.js';
 import { readMeasurements } from '../../src/scenario/measurements.js';
 import { readParameterFile, parameterFileText } from '../../src/scenario/parameter-file.js';
@@ -33,19 +33,6 @@ function file(name: string, text: string): string {
   return path;
 }
 
-/** The handler must throw an InputError; its one-line form must match. */
-async function expectInputError(action: () => unknown, message: RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await action();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isInputError(caught), String(caught)).toBe(true);
-  const line = (caught as { format(): string }).format();
-  expect(line).not.toContain('\n');
-  expect(line).toMatch(message);
-}
 
 const SHARED = { machine: 'm7a.12xlarge', layers: 4, arrival: { kind: 'staggered', over: '500 ms' } };
 const TRUE_LAUNCH_BEFORE_MS = 400;
