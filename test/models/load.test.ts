@@ -61,7 +61,7 @@ describe('model files', () => {
   });
 
   it('a misspelt field inside a nested step is named with its line', () => {
-    const broken = edited('kernel', 'linux-6.12', (text) => text.replace('hold: { base: ml_section, perCpuSum: true, perReceiver: propagate_remove', 'hold: { base: ml_section, perCpuSum: true, perRecevier: propagate_remove'));
+    const broken = edited('kernel', 'linux-6.12', (text) => text.replace(/(hold: \{ ?base: ml_section, perCpuSum: true, )perReceiver(: propagate_remove)/, '$1perRecevier$2'));
     const error = errorOf(() => loadLaunchModels(broken, NAMES));
     expect(error.detail.file).toMatch(/linux-6\.12\.yaml$/);
     expect(error.detail.line).toBeGreaterThan(1);
